@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from tracker.dates import DatePrecision
+from tracker.demo import load_demo
+from tracker.models import (
+    ArmsRequest,
+    Citation,
+    Country,
+    Deployment,
+    EquipmentType,
+    RequestItem,
+    Source,
+)
+
+
+@pytest.fixture
+def countries(db):
+    return {c.iso2: c for c in Country.objects.filter(iso2__in=["VE", "RU", "CN", "IR", "US", "CU", "BY"])}
+
+
+@pytest.fixture
+def types(db):
+    return {t.slug: t for t in EquipmentType.objects.all()}
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(outlet="Test Wire", title="A report", reliability="B")
+
+
+@pytest.fixture
+def make_request(countries, types, source):
+    """A cited request with one item; keyword arguments override the request's fields."""
+
+    def make(requester="VE", supplier="RU", published=False, cite=True, **fields):
+        request = ArmsRequest.objects.create(
+            requester=countries[requester],
+            supplier=countries[supplier],
+            date=datetime.date(2025, 10, 1),
+            date_precision=DatePrecision.MONTH,
+            summary=fields.pop("summary", f"{requester} asks {supplier}"),
+            published=published,
+            **fields,
+        )
+        RequestItem.objects.create(request=request, equipment_type=types["uav"], description="drones")
+        if cite:
+            Citation.objects.create(source=source, request=request, quote="They asked.", credibility=2)
+        return request
+
+    return make
+
+
+@pytest.fixture
+def make_deployment(countries, types, source):
+    def make(country="US", published=False, cite=True, **fields):
+        deployment = Deployment.objects.create(
+            country=countries[country],
+            equipment_type=types["ship"],
+            description=fields.pop("description", "warships"),
+            region="Caribbean",
+            published=published,
+            **fields,
+        )
+        if cite:
+            Citation.objects.create(source=source, deployment=deployment, quote="They sailed.", credibility=2)
+        return deployment
+
+    return make
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def user_in(group_name, username):
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return user_in("editors", "edna")
+
+
+@pytest.fixture
+def viewer(db):
+    return user_in("viewers", "vic")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client

@@ -1,0 +1,381 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ArmsRequest,
+    Citation,
+    Country,
+    Deployment,
+    EquipmentType,
+    Person,
+    RequestItem,
+    Source,
+    System,
+)
+
+# ---------------------------------------------------------------- shared parts
+
+
+class PublishableForm(forms.ModelForm):
+    """Lets the model's "published needs a citation" rule see the citation rows
+    submitted with the same form, which are saved only after the record."""
+
+    def clean(self):
+        self.instance.pending_citation_count = self.submitted_citation_count()
+        return super().clean()
+
+    def submitted_citation_count(self):
+        prefix = "citations"
+        total = self.data.get(f"{prefix}-TOTAL_FORMS")
+        if total is None or not str(total).isdigit():
+            return None  # the citation inline is not on this form: the saved citations count
+        return sum(
+            1
+            for i in range(int(total))
+            if self.data.get(f"{prefix}-{i}-source") and not self.data.get(f"{prefix}-{i}-DELETE")
+        )
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 1
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", "location", "credibility"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    form = PublishableForm
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["external_id", "created_at", "updated_at"]
+    list_per_page = 50
+
+    @admin.action(description="Publish selected records (those with at least one citation)", permissions=["change"])
+    def publish(self, request, queryset):
+        published, refused = queryset.publish()
+        if published:
+            self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
+        if refused:
+            names = "; ".join(str(obj) for obj in refused[:10])
+            self.message_user(
+                request,
+                f"Not published, no citation yet ({len(refused)}): {names}. Add a source to each first.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected records (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.unpublish()
+        self.message_user(request, f"Moved {count} record(s) back to draft.", messages.SUCCESS)
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citations_shown(self, obj):
+        if obj.citation_count == 0:
+            return format_html('<span style="color:#b00">{}</span>', "none")
+        return obj.citation_count
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    """Published, draft, or draft that cannot be published yet."""
+
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("published", "Published"), ("draft", "Draft"), ("uncited", "Without any citation")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "published":
+            return queryset.filter(published=True)
+        if self.value() == "draft":
+            return queryset.filter(published=False)
+        if self.value() == "uncited":
+            return queryset.uncited()
+        return queryset
+
+
+# ------------------------------------------------------------------ reference
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("state", "ISO 3166-1 state"), ("non-state", "Non-state party")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "state":
+            return queryset.filter(iso2__isnull=False)
+        if self.value() == "non-state":
+            return queryset.filter(iso2__isnull=True)
+        return queryset
+
+
+@admin.register(Country)
+class CountryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "iso2", "iso3", "region", "subregion", "official_name"]
+    list_filter = [StateFilter, "region", "subregion"]
+    search_fields = ["name", "official_name", "iso2", "iso3"]
+    list_per_page = 100
+
+    def get_readonly_fields(self, request, obj=None):
+        # ISO codes come from the reference data; only non-state parties are hand-made.
+        if obj and obj.iso2:
+            return ["iso2", "iso3", "numeric", "official_name", "region", "subregion"]
+        return []
+
+
+@admin.register(EquipmentType)
+class EquipmentTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "system_count", "description"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(system_count=Count("systems"))
+
+    @admin.display(description="systems", ordering="system_count")
+    def system_count(self, obj):
+        return obj.system_count
+
+
+@admin.register(System)
+class SystemAdmin(SimpleHistoryAdmin):
+    list_display = ["designation", "equipment_type", "manufacturer", "origin_country"]
+    list_filter = ["equipment_type", ("origin_country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["equipment_type", "origin_country"]
+    search_fields = ["designation", "manufacturer", "description"]
+    autocomplete_fields = ["origin_country", "equipment_type"]
+    prepopulated_fields = {"slug": ["designation"]}
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "title", "country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "title", "country__name"]
+    autocomplete_fields = ["country"]
+
+
+# -------------------------------------------------------------------- sources
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["title", "outlet", "kind", "reliability", "published_display", "citation_count", "link"]
+    list_filter = ["reliability", "kind", "outlet"]
+    search_fields = ["title", "outlet", "author", "url", "notes"]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="published", ordering="published_on")
+    def published_display(self, obj):
+        return obj.published_display
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    @admin.display(description="URL")
+    def link(self, obj):
+        if not obj.url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.url)
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "cited_record", "credibility", "reliability", "quote_start"]
+    list_filter = ["credibility", "source__reliability", "source__kind"]
+    list_select_related = [
+        "source",
+        "request__requester",
+        "request__supplier",
+        "deployment__country",
+    ]
+    search_fields = ["quote", "source__title", "source__outlet"]
+    autocomplete_fields = ["source", "request", "deployment"]
+
+    @admin.display(description="supports")
+    def cited_record(self, obj):
+        return obj.request or obj.deployment
+
+    @admin.display(description="reliability", ordering="source__reliability")
+    def reliability(self, obj):
+        return obj.source.reliability
+
+    @admin.display(description="quote")
+    def quote_start(self, obj):
+        return obj.quote[:90] + ("…" if len(obj.quote) > 90 else "")
+
+
+# ------------------------------------------------------------------- requests
+
+
+class RequestItemInline(admin.TabularInline):
+    model = RequestItem
+    extra = 1
+    autocomplete_fields = ["equipment_type", "system"]
+    fields = [
+        "equipment_type",
+        "system",
+        "description",
+        "help_kind",
+        "hedged",
+        "quantity_requested",
+        "quantity_delivered",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("equipment_type", "system")
+
+
+@admin.register(ArmsRequest)
+class ArmsRequestAdmin(PublishableAdmin):
+    list_display = [
+        "id",
+        "requester",
+        "supplier",
+        "date_shown",
+        "status",
+        "channel",
+        "item_count",
+        "citations_shown",
+        "published",
+    ]
+    list_display_links = ["id", "requester"]
+    list_filter = [
+        PublishedFilter,
+        "status",
+        "channel",
+        "date_precision",
+        "items__equipment_type",
+        ("requester", admin.RelatedOnlyFieldListFilter),
+        ("supplier", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "summary",
+        "notes",
+        "internal_notes",
+        "external_id",
+        "requester__name",
+        "supplier__name",
+        "requester__iso2",
+        "supplier__iso2",
+        "requested_by__name",
+        "addressed_to__name",
+        "items__description",
+        "items__system__designation",
+    ]
+    date_hierarchy = "date"
+    autocomplete_fields = ["requester", "supplier", "requested_by", "addressed_to"]
+    inlines = [RequestItemInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["requester", "supplier", "summary", "status", "published"]}),
+        ("When and how", {"fields": [("date", "date_precision"), "channel", ("requested_by", "addressed_to")]}),
+        ("Notes", {"fields": ["notes", "internal_notes"]}),
+        ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_admin_list()
+
+    @admin.display(description="date", ordering="date")
+    def date_shown(self, obj):
+        return obj.date_display
+
+    @admin.display(description="items", ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+
+@admin.register(RequestItem)
+class RequestItemAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "description",
+        "request",
+        "equipment_type",
+        "system",
+        "help_kind",
+        "hedged",
+        "quantity_requested",
+        "quantity_delivered",
+    ]
+    list_filter = ["equipment_type", "help_kind", "hedged"]
+    list_select_related = ["request__requester", "request__supplier", "equipment_type", "system"]
+    search_fields = ["description", "system__designation", "request__summary"]
+    autocomplete_fields = ["request", "equipment_type", "system"]
+
+
+# ---------------------------------------------------------------- deployments
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(PublishableAdmin):
+    list_display = [
+        "id",
+        "country",
+        "what",
+        "equipment_type",
+        "region",
+        "host_country",
+        "start_shown",
+        "status",
+        "citations_shown",
+        "published",
+    ]
+    list_display_links = ["id", "country"]
+    list_filter = [
+        PublishedFilter,
+        "status",
+        "equipment_type",
+        "region",
+        ("country", admin.RelatedOnlyFieldListFilter),
+        ("host_country", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "unit",
+        "description",
+        "location",
+        "region",
+        "purpose",
+        "notes",
+        "internal_notes",
+        "external_id",
+        "country__name",
+        "host_country__name",
+        "system__designation",
+    ]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["country", "host_country", "equipment_type", "system"]
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["country", ("equipment_type", "system"), "unit", "description", "status", "published"]}),
+        ("How many", {"fields": [("quantity", "personnel")]}),
+        ("Where", {"fields": ["location", "region", "host_country", ("latitude", "longitude")]}),
+        ("When", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
+        ("Why and notes", {"fields": ["purpose", "notes", "internal_notes"]}),
+        ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_admin_list()
+
+    @admin.display(description="unit or description")
+    def what(self, obj):
+        return obj.unit or obj.description[:80]
+
+    @admin.display(description="start", ordering="start_date")
+    def start_shown(self, obj):
+        return obj.start_display

@@ -1,0 +1,69 @@
+"""Dates known only to a day, a month or a year.
+
+A partial date is stored as one day of its period plus a precision: the first
+day for a start or a single date, so "Oct 2025" is (2025-10-01, month), and the
+last day for an end, so an end in 2025 is (2025-12-31, year) and "end not before
+start" stays a plain comparison in the database. Filters compare periods.
+"""
+
+import calendar
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def normalise(date, precision):
+    """The first day of the period a partial date stands for."""
+    if date is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=1)
+    return date
+
+
+def normalise_end(date, precision):
+    """The last day of the period a partial end date stands for."""
+    return period_end(date, precision)
+
+
+def period_end(date, precision):
+    """The last day of the period a partial date stands for."""
+    if date is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date
+
+
+def format_partial(date, precision):
+    """'24 Nov 2025', 'Nov 2025' or '2025': never more precise than the source."""
+    if date is None:
+        return "date unknown"
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return date.strftime("%b %Y")
+    return f"{date.day} {date.strftime('%b %Y')}"
+
+
+def partial_date_constraints(prefix, date_field, precision_field):
+    """A date and its precision are both set or both empty, and the precision is known."""
+    return [
+        models.CheckConstraint(
+            condition=(
+                models.Q(**{f"{date_field}__isnull": True, precision_field: ""})
+                | models.Q(**{f"{date_field}__isnull": False, f"{precision_field}__in": DatePrecision.values})
+            ),
+            name=f"{prefix}_{date_field}_has_precision",
+            violation_error_message="A date needs its precision (day, month or year), and a precision needs a date.",
+        )
+    ]

@@ -1,0 +1,19 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from tracker import reference
+
+
+class Command(BaseCommand):
+    help = "Load (or top up) the ISO countries, equipment types and roles. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created, updated = reference.load_countries(apps)
+        types = reference.load_equipment_types(apps)
+        reference.sync_roles(apps)
+        self.stdout.write(
+            f"Countries: {created} created, {updated} updated. Equipment types: {types} created. "
+            f"Roles: {reference.ROLE_EDITORS}, {reference.ROLE_VIEWERS}."
+        )

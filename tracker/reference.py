@@ -1,0 +1,90 @@
+"""Reference data loaded by migration, never hand-typed: countries, equipment types, roles.
+
+Each loader takes an app registry (the migration's historical one, or the live
+one from `load_reference`) and is idempotent: running it again changes nothing.
+"""
+
+import csv
+from pathlib import Path
+
+from .categories import EQUIPMENT_TYPES
+
+# ISO 3166-1 (names and codes from pycountry 26.2.16) joined with UN M49 regions
+# (from country_converter 1.3.2); see tracker/data/README.md.
+COUNTRIES_CSV = Path(__file__).parent / "data" / "countries.csv"
+
+CURATED_MODELS = [
+    "country",
+    "equipmenttype",
+    "system",
+    "person",
+    "source",
+    "citation",
+    "armsrequest",
+    "requestitem",
+    "deployment",
+]
+
+ROLE_EDITORS = "editors"
+ROLE_VIEWERS = "viewers"
+
+
+def country_rows():
+    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f)
+
+
+def load_countries(apps):
+    """Create missing ISO countries and correct drifted fields; returns (created, updated)."""
+    Country = apps.get_model("tracker", "Country")
+    existing = {c.iso2: c for c in Country.objects.filter(iso2__isnull=False)}
+    created = updated = 0
+    fields = ["iso3", "numeric", "name", "official_name", "region", "subregion"]
+    for row in country_rows():
+        values = {field: row[field] for field in fields}
+        country = existing.get(row["iso2"])
+        if country is None:
+            Country.objects.create(iso2=row["iso2"], **values)
+            created += 1
+        elif any(getattr(country, field) != value for field, value in values.items() if field != "name"):
+            # Curators may rename a country for display; codes and regions follow ISO/UN.
+            for field, value in values.items():
+                if field != "name":
+                    setattr(country, field, value)
+            country.save()
+            updated += 1
+    return created, updated
+
+
+def load_equipment_types(apps):
+    """Create the preloaded types that are missing; curated names are left alone."""
+    EquipmentType = apps.get_model("tracker", "EquipmentType")
+    existing = set(EquipmentType.objects.values_list("slug", flat=True))
+    created = 0
+    for slug, name, description in EQUIPMENT_TYPES:
+        if slug not in existing:
+            EquipmentType.objects.create(slug=slug, name=name, description=description)
+            created += 1
+    return created
+
+
+def sync_roles(apps):
+    """Editors curate (add/change/delete/view); viewers read everything, drafts included."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        stub = getattr(app_config, "models_module", None) is None  # a migration's app registry
+        if stub:
+            app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        if stub:
+            app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    tracker_perms = Permission.objects.filter(content_type__app_label="tracker", content_type__model__in=CURATED_MODELS)
+    editors, _ = Group.objects.get_or_create(name=ROLE_EDITORS)
+    viewers, _ = Group.objects.get_or_create(name=ROLE_VIEWERS)
+    editors.permissions.add(*tracker_perms)
+    viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"))
