@@ -139,7 +139,7 @@ class EquipmentTypeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(system_count=Count("systems"))
+        return super().get_queryset(request).annotate(system_count=Count("systems")).order_by("name")
 
     @admin.display(description="systems", ordering="system_count")
     def system_count(self, obj):
@@ -177,7 +177,10 @@ class SourceAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # Aggregating drops Meta.ordering, which pagination needs.
+        return (
+            super().get_queryset(request).annotate(citation_count=Count("citations")).order_by(*Source._meta.ordering)
+        )
 
     @admin.display(description="published", ordering="published_on")
     def published_display(self, obj):

@@ -386,10 +386,14 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         return self.filter(Q(requester=country) | Q(supplier=country))
 
     def for_admin_list(self):
-        return self.select_related("requester", "supplier", "requested_by", "addressed_to").annotate(
-            item_count=models.Count("items", distinct=True),
-            citation_count=models.Count("citations", distinct=True),
-        )
+        return (
+            self.select_related("requester", "supplier", "requested_by", "addressed_to")
+            .annotate(
+                item_count=models.Count("items", distinct=True),
+                citation_count=models.Count("citations", distinct=True),
+            )
+            .order_by(*self.model._meta.ordering)
+        )  # aggregating drops Meta.ordering
 
 
 class ArmsRequest(Publishable):
@@ -502,8 +506,10 @@ class RequestItem(models.Model):
 
 class DeploymentQuerySet(PublishableQuerySet):
     def for_admin_list(self):
-        return self.select_related("country", "host_country", "equipment_type", "system").annotate(
-            citation_count=models.Count("citations", distinct=True)
+        return (
+            self.select_related("country", "host_country", "equipment_type", "system")
+            .annotate(citation_count=models.Count("citations", distinct=True))
+            .order_by(*self.model._meta.ordering)
         )
 
 
