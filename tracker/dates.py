@@ -67,3 +67,14 @@ def partial_date_constraints(prefix, date_field, precision_field):
             violation_error_message="A date needs its precision (day, month or year), and a precision needs a date.",
         )
     ]
+
+
+def iso_partial(date, precision):
+    """'2025-11-24', '2025-11' or '2025': ISO 8601 at the precision known, for CSV files."""
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()

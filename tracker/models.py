@@ -141,7 +141,12 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_country_change", args=[self.pk])
+        return reverse("country-detail", args=[self.code])
+
+    @property
+    def code(self):
+        """What URLs and filters call it: the ISO alpha-2 code, or the id of a non-state party."""
+        return self.iso2 or str(self.pk)
 
     @property
     def is_state(self):
@@ -162,7 +167,7 @@ class EquipmentType(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_equipmenttype_change", args=[self.pk])
+        return f"{reverse('request-list')}?type={self.slug}"
 
 
 class System(models.Model):
@@ -187,7 +192,7 @@ class System(models.Model):
         return self.designation
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_system_change", args=[self.pk])
+        return reverse("system-detail", args=[self.slug])
 
 
 class Person(models.Model):
@@ -366,6 +371,18 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    # Summaries of the (prefetched) citations, for lists and CSV rows.
+    def cited_sources(self):
+        return list(dict.fromkeys(c.source for c in self.citations.all()))
+
+    @property
+    def best_reliability(self):
+        return min((c.source.reliability for c in self.citations.all()), default="")
+
+    @property
+    def best_credibility(self):
+        return min((c.credibility for c in self.citations.all()), default=None)
+
     def has_citation(self):
         if self.pending_citation_count is not None:
             return self.pending_citation_count > 0
@@ -384,6 +401,16 @@ class Publishable(models.Model):
 class ArmsRequestQuerySet(PublishableQuerySet):
     def involving(self, country):
         return self.filter(Q(requester=country) | Q(supplier=country))
+
+    def asking_for(self, system):
+        return self.filter(models.Exists(RequestItem.objects.filter(request=models.OuterRef("pk"), system=system)))
+
+    def for_list(self):
+        """Everything a list row, a detail page or a CSV row shows, in a fixed number of queries."""
+        return self.select_related("requester", "supplier", "requested_by", "addressed_to").prefetch_related(
+            models.Prefetch("items", queryset=RequestItem.objects.select_related("equipment_type", "system")),
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
 
     def for_admin_list(self):
         return (
@@ -449,7 +476,7 @@ class ArmsRequest(Publishable):
         return f"{self.requester} → {self.supplier}: {self.summary[:60]}"
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_armsrequest_change", args=[self.pk])
+        return reverse("request-detail", args=[self.pk])
 
     @property
     def date_display(self):
@@ -505,6 +532,11 @@ class RequestItem(models.Model):
 
 
 class DeploymentQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.select_related("country", "host_country", "equipment_type", "system").prefetch_related(
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+
     def for_admin_list(self):
         return (
             self.select_related("country", "host_country", "equipment_type", "system")
@@ -610,7 +642,7 @@ class Deployment(Publishable):
         return f"{self.country}: {what}"
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_deployment_change", args=[self.pk])
+        return reverse("deployment-detail", args=[self.pk])
 
     @property
     def start_display(self):

@@ -9,5 +9,15 @@ admin.site.index_title = "Curate requests, deployments and their sources"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requests/", views.request_list, name="request-list"),
+    path("requests.csv", views.request_csv, name="request-csv"),
+    path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix.csv", views.matrix_csv, name="matrix-csv"),
+    path("deployments/", views.deployment_list, name="deployment-list"),
+    path("deployments.csv", views.deployment_csv, name="deployment-csv"),
+    path("deployments/<int:pk>/", views.deployment_detail, name="deployment-detail"),
+    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("systems/<slug:slug>/", views.system_detail, name="system-detail"),
     path("admin/", admin.site.urls),
 ]

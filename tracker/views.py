@@ -1,12 +1,204 @@
-from django.shortcuts import render
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 
-from .models import ArmsRequest, Deployment
+from . import exports
+from .filters import DeploymentFilter, RequestFilter
+from .models import ArmsRequest, Country, Deployment, EquipmentType, System
+from .reports import timeline, who_asked_whom
+
+PER_PAGE = 50
+SYSTEM_SUGGESTIONS = 500  # the system box suggests this many; any slug can be typed
+
+
+def filter_errors(filterset):
+    """[(parameter, message)] for every bad query parameter."""
+    return [(name, message) for name, messages in filterset.form.errors.items() for message in messages]
+
+
+def apply(filterset_class, request, queryset):
+    """Bind the filters to the query string. A bad parameter filters to nothing, never to everything."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    if filterset.is_valid():
+        return filterset, filterset.qs, []
+    return filterset, queryset.none(), filter_errors(filterset)
+
+
+def paginate(request, queryset, errors):
+    paginator = Paginator(queryset, PER_PAGE)
+    number = request.GET.get("page", "1")
+    try:
+        return paginator.page(number)
+    except (PageNotAnInteger, EmptyPage):
+        last = paginator.num_pages
+        errors.append(("page", f"There is no page {number[:20]!r}: pages run from 1 to {last}."))
+        return Paginator(queryset.none(), PER_PAGE).page(1)
+
+
+def choices_context(request):
+    """What the filter forms offer: short lists only, and the values currently chosen."""
+    return {
+        "countries": Country.objects.only("name", "iso2"),
+        "types": EquipmentType.objects.only("name", "slug"),
+        "systems": System.objects.only("designation", "slug")[:SYSTEM_SUGGESTIONS],
+        "chosen": {name: request.GET.getlist(name) for name in request.GET},
+    }
+
+
+def list_page(request, template, filterset_class, queryset, extra=None):
+    filterset, rows, errors = apply(filterset_class, request, queryset)
+    page = paginate(request, rows, errors)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "errors": errors,
+        "count": page.paginator.count,
+        **choices_context(request),
+        **(extra(rows) if extra and not errors else {}),
+    }
+    return render(request, template, context, status=400 if errors else 200)
+
+
+def csv_response(request, kind, filterset_class, queryset, columns, rows):
+    filterset, qs, errors = apply(filterset_class, request, queryset)
+    if errors:
+        return error_page(request, errors)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return exports.stream_csv(exports.filename_for(kind, filterset), columns, rows(qs, base_url))
+
+
+def error_page(request, errors):
+    return render(request, "tracker/bad_request.html", {"errors": errors}, status=400)
+
+
+# ------------------------------------------------------------------- pages
 
 
 def home(request):
+    requests = ArmsRequest.objects.published()
+    requesters = requests.order_by().values("requester").annotate(n=Count("id")).order_by("-n")[:6]
+    suppliers = requests.order_by().values("supplier").annotate(n=Count("id")).order_by("-n")[:6]
+    countries = Country.objects.in_bulk([r["requester"] for r in requesters] + [s["supplier"] for s in suppliers])
     context = {
-        "request_count": ArmsRequest.objects.published().count(),
+        "request_count": requests.count(),
         "deployment_count": Deployment.objects.published().count(),
-        "latest_requests": ArmsRequest.objects.published().select_related("requester", "supplier")[:10],
+        "country_count": requests.order_by().values("requester").union(requests.order_by().values("supplier")).count(),
+        "latest_requests": requests.for_list().order_by("-created_at", "-id")[:8],
+        "top_requesters": [(countries[r["requester"]], r["n"]) for r in requesters],
+        "top_suppliers": [(countries[s["supplier"]], s["n"]) for s in suppliers],
+        "matrix": who_asked_whom(requests, limit=8),
     }
     return render(request, "tracker/home.html", context)
+
+
+def request_list(request):
+    return list_page(
+        request,
+        "tracker/request_list.html",
+        RequestFilter,
+        ArmsRequest.objects.published().for_list(),
+        extra=lambda rows: {"timeline": timeline(rows)},
+    )
+
+
+def request_csv(request):
+    return csv_response(
+        request,
+        "requests",
+        RequestFilter,
+        ArmsRequest.objects.published().for_list(),
+        exports.REQUEST_COLUMNS,
+        exports.request_rows,
+    )
+
+
+def request_detail(request, pk):
+    arms_request = get_object_or_404(ArmsRequest.objects.published().for_list(), pk=pk)
+    return render(request, "tracker/request_detail.html", {"r": arms_request})
+
+
+def matrix(request):
+    filterset, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "matrix": None if errors else who_asked_whom(rows),
+        **choices_context(request),
+    }
+    return render(request, "tracker/matrix.html", context, status=400 if errors else 200)
+
+
+def matrix_csv(request):
+    filterset, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
+    if errors:
+        return error_page(request, errors)
+    m = who_asked_whom(rows)
+    header = ["requester", "requester_iso2", *[f"{c.name} ({c.code})" for c in m.columns], "total"]
+    body = [[row.name, row.iso2 or "", *[n for _, n in cells], total] for row, cells, total in m.grid()]
+    body.append(["total", "", *[m.column_totals[c.pk] for c in m.columns], m.total])
+    return exports.stream_csv(exports.filename_for("matrix", filterset), header, body)
+
+
+def deployment_list(request):
+    return list_page(
+        request, "tracker/deployment_list.html", DeploymentFilter, Deployment.objects.published().for_list()
+    )
+
+
+def deployment_csv(request):
+    return csv_response(
+        request,
+        "deployments",
+        DeploymentFilter,
+        Deployment.objects.published().for_list(),
+        exports.DEPLOYMENT_COLUMNS,
+        exports.deployment_rows,
+    )
+
+
+def deployment_detail(request, pk):
+    deployment = get_object_or_404(Deployment.objects.published().for_list(), pk=pk)
+    return render(request, "tracker/deployment_detail.html", {"d": deployment})
+
+
+PROFILE_ROWS = 20
+
+
+def country_detail(request, code):
+    if code.isdigit():
+        country = get_object_or_404(Country, pk=code, iso2__isnull=True)
+    elif len(code) == 2:
+        country = get_object_or_404(Country, iso2=code.upper())
+    else:
+        raise Http404("Countries are named by their ISO alpha-2 code, e.g. /countries/VE/.")
+    requests = ArmsRequest.objects.published().for_list()
+    deployments = Deployment.objects.published().for_list()
+    context = {
+        "country": country,
+        "asked": requests.filter(requester=country)[:PROFILE_ROWS],
+        "asked_count": requests.filter(requester=country).count(),
+        "was_asked": requests.filter(supplier=country)[:PROFILE_ROWS],
+        "was_asked_count": requests.filter(supplier=country).count(),
+        "deployed": deployments.filter(country=country)[:PROFILE_ROWS],
+        "deployed_count": deployments.filter(country=country).count(),
+        "hosted": deployments.filter(host_country=country)[:PROFILE_ROWS],
+        "hosted_count": deployments.filter(host_country=country).count(),
+        "timeline": timeline(ArmsRequest.objects.published().involving(country)),
+    }
+    return render(request, "tracker/country_detail.html", context)
+
+
+def system_detail(request, slug):
+    system = get_object_or_404(System.objects.select_related("equipment_type", "origin_country"), slug=slug)
+    requests = ArmsRequest.objects.published().asking_for(system)
+    deployments = Deployment.objects.published().for_list().filter(system=system)
+    context = {
+        "system": system,
+        "requests": requests.for_list()[:PROFILE_ROWS],
+        "request_count": requests.count(),
+        "deployments": deployments[:PROFILE_ROWS],
+        "deployment_count": deployments.count(),
+        "timeline": timeline(requests),
+    }
+    return render(request, "tracker/system_detail.html", context)

@@ -1,0 +1,291 @@
+"""The public filters: one FilterSet per list, shared by its page, its CSV and the matrix.
+
+Every parameter is validated; a bad value is a form error that names the
+parameter, and the views then show no rows rather than an unfiltered list.
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+
+from .dates import DatePrecision, period_end
+from .models import (
+    ArmsRequest,
+    Citation,
+    Country,
+    Deployment,
+    DeploymentStatus,
+    EquipmentType,
+    Reliability,
+    RequestItem,
+    RequestStatus,
+    System,
+)
+
+# ------------------------------------------------------------------ fields
+
+
+class CodeListField(forms.Field):
+    """Repeated query parameters (?supplier=RU&supplier=CN) naming rows by a code.
+
+    Cleans to the list of matching objects; any code that matches nothing is an
+    error that names it.
+    """
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, resolve, noun, **kwargs):
+        self.resolve, self.noun = resolve, noun
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        """Repeated parameters, or one holding several codes: ?supplier=RU,CN or "RU CN"."""
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return list(dict.fromkeys(code for v in value for code in re.split(r"[,;\s]+", v or "") if code))
+
+    def clean(self, value):
+        codes = super().clean(value)
+        if not codes:
+            return []
+        for code in codes:
+            if len(code) > 100 or "\x00" in code:
+                raise forms.ValidationError(f"{self.noun} code {code[:20]!r}… is not valid.")
+        found, missing = self.resolve(codes)
+        if missing:
+            raise forms.ValidationError(f"Unknown {self.noun} code: {', '.join(missing)}.")
+        return found
+
+
+def resolve_countries(codes):
+    """ISO alpha-2 codes, any case; a number names a non-state party (which has no ISO code)."""
+    iso2 = {c.upper() for c in codes if not c.isdigit()}
+    pks = {int(c) for c in codes if c.isdigit() and len(c) < 18}
+    found = list(Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True)))
+    known = {c.iso2 for c in found if c.iso2} | {str(c.pk) for c in found if not c.iso2}
+    missing = [c for c in codes if (c if c.isdigit() else c.upper()) not in known]
+    return found, missing
+
+
+def slug_resolver(model):
+    def resolve(slugs):
+        lowered = [s.lower() for s in slugs]
+        found = list(model.objects.filter(slug__in=lowered))
+        known = {obj.slug for obj in found}
+        return found, [s for s in slugs if s.lower() not in known]
+
+    return resolve
+
+
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class PartialDateField(forms.CharField):
+    """An ISO date, or just a year-month or a year: cleans to (first day, last day) of that period."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        match = PARTIAL_DATE.match(value.strip())
+        if not match:
+            raise forms.ValidationError(f"{value[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            start = datetime.date(year, month or 1, day or 1)
+        except ValueError as error:
+            raise forms.ValidationError(f"{value!r} is not a real date ({error}).") from None
+        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        return start, period_end(start, precision)
+
+
+class PartialDateFilter(django_filters.Filter):
+    field_class = PartialDateField
+
+
+class CodeListFilter(django_filters.Filter):
+    field_class = CodeListField
+
+    def __init__(self, *args, resolve, noun, **kwargs):
+        super().__init__(*args, resolve=resolve, noun=noun, **kwargs)
+
+
+def country_filter(label, method):
+    return CodeListFilter(label=label, method=method, resolve=resolve_countries, noun="country")
+
+
+def overlaps_from(field, precision_field, first_day):
+    """Rows whose partial date's period ends on or after first_day."""
+    return (
+        Q(**{precision_field: DatePrecision.DAY, f"{field}__gte": first_day})
+        | Q(**{precision_field: DatePrecision.MONTH, f"{field}__gte": first_day.replace(day=1)})
+        | Q(**{precision_field: DatePrecision.YEAR, f"{field}__gte": first_day.replace(month=1, day=1)})
+    )
+
+
+# ----------------------------------------------------------------- requests
+
+REQUEST_SORTS = {
+    "-date": ("Newest first", [F("date").desc(nulls_last=True), "-id"]),
+    "date": ("Oldest first", [F("date").asc(nulls_last=True), "id"]),
+    "requester": ("Requester A–Z", ["requester__name", F("date").desc(nulls_last=True), "-id"]),
+    "-requester": ("Requester Z–A", ["-requester__name", F("date").desc(nulls_last=True), "-id"]),
+    "supplier": ("Asked country A–Z", ["supplier__name", F("date").desc(nulls_last=True), "-id"]),
+    "-supplier": ("Asked country Z–A", ["-supplier__name", F("date").desc(nulls_last=True), "-id"]),
+    "status": ("Status", ["status", F("date").desc(nulls_last=True), "-id"]),
+    "-status": ("Status, reversed", ["-status", F("date").desc(nulls_last=True), "-id"]),
+}
+DEFAULT_REQUEST_SORT = "-date"
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """?sort=…: a fixed set of orderings, each ending in the id so pages never shuffle."""
+
+    def __init__(self, sorts, **kwargs):
+        self.sorts = sorts
+        super().__init__(choices=[(key, label) for key, (label, _) in sorts.items()], label="Sort", **kwargs)
+
+    def filter(self, qs, value):
+        # Always applied (FilterSets here are always bound): no value means the first sort.
+        return qs.order_by(*self.sorts[value or next(iter(self.sorts))][1])
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", max_length=200)
+    country = country_filter("Either side", "filter_country")
+    requester = country_filter("Requester", "filter_requester")
+    supplier = country_filter("Asked country", "filter_supplier")
+    type = CodeListFilter(
+        label="Equipment type", method="filter_type", resolve=slug_resolver(EquipmentType), noun="equipment type"
+    )
+    system = CodeListFilter(label="System", method="filter_system", resolve=slug_resolver(System), noun="system")
+    status = django_filters.MultipleChoiceFilter(label="Status", choices=RequestStatus.choices)
+    date_from = PartialDateFilter(label="From", method="filter_date_from")
+    date_to = PartialDateFilter(label="To", method="filter_date_to")
+    reliability = django_filters.ChoiceFilter(
+        label="Sources graded at least", choices=Reliability.choices, method="filter_reliability"
+    )
+    sort = SortFilter(REQUEST_SORTS)
+
+    class Meta:
+        model = ArmsRequest
+        fields = []
+
+    # Parameters whose values are lists of countries, for links that change one side.
+    COUNTRY_PARAMS = ("country", "requester", "supplier")
+
+    def search(self, qs, name, value):
+        words = value.split()
+        for word in words:
+            items = RequestItem.objects.filter(request=OuterRef("pk")).filter(
+                Q(description__icontains=word) | Q(system__designation__icontains=word)
+            )
+            qs = qs.filter(
+                Q(summary__icontains=word)
+                | Q(notes__icontains=word)
+                | Q(requested_by__name__icontains=word)
+                | Q(addressed_to__name__icontains=word)
+                | Exists(items)
+            )
+        return qs
+
+    def filter_country(self, qs, name, countries):
+        return qs.filter(Q(requester__in=countries) | Q(supplier__in=countries)) if countries else qs
+
+    def filter_requester(self, qs, name, countries):
+        return qs.filter(requester__in=countries) if countries else qs
+
+    def filter_supplier(self, qs, name, countries):
+        return qs.filter(supplier__in=countries) if countries else qs
+
+    def filter_type(self, qs, name, types):
+        if not types:
+            return qs
+        return qs.filter(Exists(RequestItem.objects.filter(request=OuterRef("pk"), equipment_type__in=types)))
+
+    def filter_system(self, qs, name, systems):
+        if not systems:
+            return qs
+        return qs.filter(Exists(RequestItem.objects.filter(request=OuterRef("pk"), system__in=systems)))
+
+    def filter_date_from(self, qs, name, period):
+        return qs.filter(overlaps_from("date", "date_precision", period[0])) if period else qs
+
+    def filter_date_to(self, qs, name, period):
+        # A request's stored date is the first day of its period.
+        return qs.filter(date__lte=period[1]) if period else qs
+
+    def filter_reliability(self, qs, name, grade):
+        if not grade:
+            return qs
+        return qs.filter(Exists(Citation.objects.filter(request=OuterRef("pk"), source__reliability__lte=grade)))
+
+
+# -------------------------------------------------------------- deployments
+
+DEPLOYMENT_SORTS = {
+    "-start": ("Newest first", [F("start_date").desc(nulls_last=True), "-id"]),
+    "start": ("Oldest first", [F("start_date").asc(nulls_last=True), "id"]),
+    "country": ("Deploying country A–Z", ["country__name", "-id"]),
+    "-country": ("Deploying country Z–A", ["-country__name", "-id"]),
+    "status": ("Status", ["status", "-id"]),
+}
+
+
+class DeploymentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", max_length=200)
+    country = country_filter("Deploying country", "filter_country")
+    host = country_filter("Host country", "filter_host")
+    type = CodeListFilter(
+        label="Equipment type", method="filter_type", resolve=slug_resolver(EquipmentType), noun="equipment type"
+    )
+    system = CodeListFilter(label="System", method="filter_system", resolve=slug_resolver(System), noun="system")
+    status = django_filters.MultipleChoiceFilter(label="Status", choices=DeploymentStatus.choices)
+    active_on = PartialDateFilter(label="Active on", method="filter_active_on")
+    sort = SortFilter(DEPLOYMENT_SORTS)
+
+    class Meta:
+        model = Deployment
+        fields = []
+
+    COUNTRY_PARAMS = ("country", "host")
+
+    def search(self, qs, name, value):
+        for word in value.split():
+            qs = qs.filter(
+                Q(unit__icontains=word)
+                | Q(description__icontains=word)
+                | Q(location__icontains=word)
+                | Q(region__icontains=word)
+                | Q(purpose__icontains=word)
+                | Q(notes__icontains=word)
+                | Q(system__designation__icontains=word)
+            )
+        return qs
+
+    def filter_country(self, qs, name, countries):
+        return qs.filter(country__in=countries) if countries else qs
+
+    def filter_host(self, qs, name, countries):
+        return qs.filter(host_country__in=countries) if countries else qs
+
+    def filter_type(self, qs, name, types):
+        return qs.filter(equipment_type__in=types) if types else qs
+
+    def filter_system(self, qs, name, systems):
+        return qs.filter(system__in=systems) if systems else qs
+
+    def filter_active_on(self, qs, name, period):
+        """Started by the end of that period (or start unreported but active) and not ended before it."""
+        if not period:
+            return qs
+        first, last = period
+        started = Q(start_date__lte=last) | Q(start_date__isnull=True, status=DeploymentStatus.ACTIVE)
+        # End dates are stored as the last day of their period.
+        not_ended = Q(end_date__gte=first) | (Q(end_date__isnull=True) & ~Q(status=DeploymentStatus.ENDED))
+        return qs.filter(started, not_ended)

@@ -1,0 +1,118 @@
+"""Aggregates shown on pages and in CSV: the who-asked-whom matrix and the monthly timeline."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from .dates import DatePrecision
+from .models import Country
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass
+class Matrix:
+    """Requesters as rows, asked countries as columns, request counts in the cells."""
+
+    rows: list  # Country, most requests first
+    columns: list
+    cells: dict  # (requester pk, supplier pk) -> count
+    row_totals: Counter = field(default_factory=Counter)
+    column_totals: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self):
+        return sum(self.row_totals.values())
+
+    @property
+    def largest(self):
+        return max(self.cells.values(), default=0)
+
+    def footer(self):
+        return [self.column_totals[col.pk] for col in self.columns]
+
+    def grid(self):
+        """Rows of (country, [(column country, count), ...], row total) for templates and CSV."""
+        return [
+            (row, [(col, self.cells.get((row.pk, col.pk), 0)) for col in self.columns], self.row_totals[row.pk])
+            for row in self.rows
+        ]
+
+
+def who_asked_whom(requests, limit=None):
+    """Count requests per requester and asked country in two queries, whatever the number of requests."""
+    pairs = requests.order_by().values_list("requester", "supplier").annotate(n=Count("id"))
+    cells = {(r, s): n for r, s, n in pairs}
+    row_totals, column_totals = Counter(), Counter()
+    for (r, s), n in cells.items():
+        row_totals[r] += n
+        column_totals[s] += n
+    row_ids = [pk for pk, _ in row_totals.most_common(limit)]
+    column_ids = [pk for pk, _ in column_totals.most_common(limit)]
+    countries = Country.objects.in_bulk(set(row_ids) | set(column_ids))
+    return Matrix(
+        rows=[countries[pk] for pk in row_ids],
+        columns=[countries[pk] for pk in column_ids],
+        cells=cells,
+        row_totals=row_totals,
+        column_totals=column_totals,
+    )
+
+
+@dataclass
+class Timeline:
+    """Requests per month; those dated only to a year are counted per year, never put in a month."""
+
+    months: list  # (year, month, count) for every month in the range, zeros included
+    year_only: dict  # year -> count
+    undated: int
+
+    @property
+    def largest(self):
+        return max((n for _, _, n in self.months), default=0)
+
+    def bars(self, width=720, height=120):
+        """Geometry for the SVG: one bar per month, labelled every January (and at the start)."""
+        if not self.months:
+            return []
+        step = width / len(self.months)
+        scale = (height - 20) / (self.largest or 1)
+        bars = []
+        for i, (year, month, n) in enumerate(self.months):
+            h = n * scale
+            bars.append(
+                {
+                    "x": round(i * step + 1, 1),
+                    "y": round(height - 20 - h, 1),
+                    "w": round(max(step - 2, 1), 1),
+                    "h": round(h, 1),
+                    "count": n,
+                    "label": f"{MONTHS[month - 1]} {year}",
+                    "tick": year if month == 1 or i == 0 else None,
+                }
+            )
+        return bars
+
+
+def timeline(requests):
+    counts = (
+        requests.order_by()
+        .filter(date__isnull=False)
+        .values_list("date__year", "date__month", "date_precision")
+        .annotate(n=Count("id"))
+    )
+    by_month, year_only = Counter(), Counter()
+    for year, month, precision, n in counts:
+        if precision == DatePrecision.YEAR:
+            year_only[year] += n
+        else:
+            by_month[(year, month)] += n
+    undated = requests.order_by().filter(date__isnull=True).count()
+    months = []
+    if by_month:
+        (y, m), last = min(by_month), max(by_month)
+        while (y, m) <= last:
+            months.append((y, m, by_month[(y, m)]))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return Timeline(months=months, year_only=dict(sorted(year_only.items())), undated=undated)
