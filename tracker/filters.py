@@ -64,22 +64,25 @@ class CodeListField(forms.Field):
 
 def resolve_countries(codes):
     """ISO alpha-2 codes, any case; a number names a non-state party (which has no ISO code)."""
-    iso2 = {c.upper() for c in codes if not c.isdigit()}
-    pks = {int(c) for c in codes if c.isdigit() and len(c) < 18}
-    found = list(Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True)))
-    known = {c.iso2 for c in found if c.iso2} | {str(c.pk) for c in found if not c.iso2}
-    missing = [c for c in codes if (c if c.isdigit() else c.upper()) not in known]
-    return found, missing
+    keys = [c if c.isdigit() else c.upper() for c in codes]
+    iso2 = {k for k in keys if not k.isdigit()}
+    pks = {int(k) for k in keys if k.isdigit() and len(k) < 18}
+    by_key = {c.code: c for c in Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True))}
+    return in_order(keys, by_key, codes)
 
 
 def slug_resolver(model):
     def resolve(slugs):
-        lowered = [s.lower() for s in slugs]
-        found = list(model.objects.filter(slug__in=lowered))
-        known = {obj.slug for obj in found}
-        return found, [s for s in slugs if s.lower() not in known]
+        keys = [s.lower() for s in slugs]
+        return in_order(keys, {obj.slug: obj for obj in model.objects.filter(slug__in=keys)}, slugs)
 
     return resolve
+
+
+def in_order(keys, by_key, codes):
+    """(objects in the order asked, codes that matched nothing)."""
+    found = [by_key[k] for k in dict.fromkeys(keys) if k in by_key]
+    return found, [code for code, key in zip(codes, keys, strict=True) if key not in by_key]
 
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -117,6 +120,16 @@ class CodeListFilter(django_filters.Filter):
 
 def country_filter(label, method):
     return CodeListFilter(label=label, method=method, resolve=resolve_countries, noun="country")
+
+
+def type_filter(method):
+    return CodeListFilter(
+        label="Equipment type", method=method, resolve=slug_resolver(EquipmentType), noun="equipment type"
+    )
+
+
+def system_filter(method):
+    return CodeListFilter(label="System", method=method, resolve=slug_resolver(System), noun="system")
 
 
 def overlaps_from(field, precision_field, first_day):
@@ -160,10 +173,8 @@ class RequestFilter(django_filters.FilterSet):
     country = country_filter("Either side", "filter_country")
     requester = country_filter("Requester", "filter_requester")
     supplier = country_filter("Asked country", "filter_supplier")
-    type = CodeListFilter(
-        label="Equipment type", method="filter_type", resolve=slug_resolver(EquipmentType), noun="equipment type"
-    )
-    system = CodeListFilter(label="System", method="filter_system", resolve=slug_resolver(System), noun="system")
+    type = type_filter("filter_type")
+    system = system_filter("filter_system")
     status = django_filters.MultipleChoiceFilter(label="Status", choices=RequestStatus.choices)
     date_from = PartialDateFilter(label="From", method="filter_date_from")
     date_to = PartialDateFilter(label="To", method="filter_date_to")
@@ -241,10 +252,8 @@ class DeploymentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
     country = country_filter("Deploying country", "filter_country")
     host = country_filter("Host country", "filter_host")
-    type = CodeListFilter(
-        label="Equipment type", method="filter_type", resolve=slug_resolver(EquipmentType), noun="equipment type"
-    )
-    system = CodeListFilter(label="System", method="filter_system", resolve=slug_resolver(System), noun="system")
+    type = type_filter("filter_type")
+    system = system_filter("filter_system")
     status = django_filters.MultipleChoiceFilter(label="Status", choices=DeploymentStatus.choices)
     active_on = PartialDateFilter(label="Active on", method="filter_active_on")
     sort = SortFilter(DEPLOYMENT_SORTS)

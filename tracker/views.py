@@ -107,7 +107,7 @@ def request_csv(request):
         request,
         "requests",
         RequestFilter,
-        ArmsRequest.objects.published().for_list(),
+        ArmsRequest.objects.published(),
         exports.REQUEST_COLUMNS,
         exports.request_rows,
     )
@@ -151,7 +151,7 @@ def deployment_csv(request):
         request,
         "deployments",
         DeploymentFilter,
-        Deployment.objects.published().for_list(),
+        Deployment.objects.published(),
         exports.DEPLOYMENT_COLUMNS,
         exports.deployment_rows,
     )

@@ -1,0 +1,213 @@
+"""The public pages: content, drafts kept out, query counts pinned, bad input answered."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.explorer_data import build
+from tracker.models import ArmsRequest, Deployment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(db):
+    return build()
+
+
+def queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, path
+    return len(ctx.captured_queries)
+
+
+def grow(make_request, make_deployment, n=30):
+    for i in range(n):
+        make_request(requester="VE", supplier="CN", published=True, summary=f"more {i}")
+        make_deployment(country="RU", published=True, description=f"more {i}")
+
+
+# Queries per page whatever the number of rows (and items, citations) shown.
+PAGE_QUERIES = {
+    "/": 11,
+    "/requests/": 9,
+    "/requests/?country=VE&type=uav&q=drones&date_from=2020&reliability=C": 11,
+    "/matrix/": 5,
+    "/deployments/": 6,
+    "/countries/VE/": 13,
+    "/systems/su-30mk2/": 9,
+    "/requests.csv": 3,
+    "/deployments.csv": 2,
+    "/matrix.csv": 2,
+}
+
+
+@pytest.mark.parametrize("path", PAGE_QUERIES)
+def test_query_count_is_pinned_and_does_not_grow_with_rows(client, data, make_request, make_deployment, path):
+    before = queries(client, path)
+    grow(make_request, make_deployment)
+    after = queries(client, path)
+    assert before == after == PAGE_QUERIES[path], f"{path}: {before} then {after} queries"
+
+
+def test_request_detail_shows_items_persons_and_citations(client, data):
+    page = client.get(data[0]["cu_ru_sam"].get_absolute_url()).content.decode()
+    assert "Juan Pérez, Defence Minister" in page
+    assert 'href="/systems/s-400/"' in page and 'href="/countries/CU/"' in page and 'href="/countries/RU/"' in page
+    assert "Jun 2023" in page and "(known to the month)" in page
+    assert "B: usually reliable" in page and "2: probably true" in page
+
+
+def test_drafts_and_uncited_records_stay_out_of_public_pages(client, data):
+    requests, deployments = data
+    for record in (requests["draft"], requests["uncited"], deployments["draft"]):
+        assert client.get(record.get_absolute_url()).status_code == 404
+    assert "RS" not in {c.iso2 for c in client.get("/matrix/").context["matrix"].rows}
+    csv_text = client.get("/requests.csv").getvalue().decode()
+    assert "draft summary" not in csv_text and "uncited summary" not in csv_text
+
+
+def test_profiles(client, data):
+    page = client.get("/countries/ru/")
+    assert page.status_code == 200
+    assert page.context["was_asked_count"] == 3 and page.context["deployed_count"] == 1
+    assert client.get("/countries/BY/").context["hosted_count"] == 1
+    system = client.get("/systems/s-400/")
+    assert system.context["request_count"] == 1 and system.context["deployment_count"] == 1
+    assert client.get("/countries/XX/").status_code == 404
+    assert client.get("/countries/Venezuela/").status_code == 404
+    assert client.get("/systems/no-such-thing/").status_code == 404
+
+
+def test_matrix_counts_totals_and_cell_links(client, data):
+    response = client.get("/matrix/?status=requested&status=refused&status=delivered&status=agreed&status=unknown")
+    m = response.context["matrix"]
+    grid = {(row.iso2, col.iso2): n for row, cells, _ in m.grid() for col, n in cells}
+    assert grid[("VE", "RU")] == 1 and grid[("CU", "RU")] == 1 and grid[("VE", "CN")] == 1
+    assert m.total == 5 and m.row_totals[m.rows[0].pk] == 3
+    page = response.content.decode()
+    # A cell keeps the page's filters and adds the pair.
+    assert "/requests/?status=requested&amp;status=refused" in page
+    assert "requester=VE&amp;supplier=RU" in page
+
+
+def test_matrix_takes_the_list_filters(client, data):
+    m = client.get("/matrix/?type=uav").context["matrix"]
+    assert [(r.iso2, c.iso2) for r in m.rows for c in m.columns] == [("VE", "IR")]
+
+
+def test_timeline_puts_year_only_dates_aside(client, data):
+    timeline = client.get("/requests/").context["timeline"]
+    assert timeline.year_only == {2025: 1}
+    assert timeline.undated == 1
+    months = {(y, m): n for y, m, n in timeline.months}
+    assert months[(2025, 10)] == 1 and months[(2024, 3)] == 1 and months[(2023, 6)] == 1
+    assert months[(2024, 1)] == 0  # gaps are shown as empty months
+    assert len(timeline.months) == 29  # Jun 2023 .. Oct 2025
+
+
+def test_dates_show_at_their_real_precision(client, data):
+    page = client.get("/requests/").content.decode()
+    assert ">Oct 2025</time>" in page and ">2025</time>" in page and ">15 Mar 2024</time>" in page
+    assert "2025-10-01</time>" not in page and ">date unknown</time>" in page
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("?requester=XX", "requester", "Unknown country code: XX"),
+        ("?supplier=RU&supplier=ZZ", "supplier", "Unknown country code: ZZ"),
+        ("?type=lasers", "type", "Unknown equipment type code: lasers"),
+        ("?system=death-star", "system", "Unknown system code: death-star"),
+        ("?status=maybe", "status", "Select a valid choice"),
+        ("?date_from=2025-13-01", "date_from", "is not a real date"),
+        ("?date_to=yesterday", "date_to", "is not a date"),
+        ("?reliability=Z", "reliability", "Select a valid choice"),
+        ("?sort=chaos", "sort", "Select a valid choice"),
+        ("?page=99", "page", "There is no page '99'"),
+        ("?page=abc", "page", "There is no page 'abc'"),
+        ("?q=%00", "q", "Null characters are not allowed"),
+    ],
+)
+def test_bad_parameters_are_named_and_nothing_is_listed(client, data, query, parameter, message):
+    for path in ("/requests/", "/matrix/"):
+        if parameter == "page" and path == "/matrix/":
+            continue
+        response = client.get(path + query)
+        assert response.status_code == 400
+        assert (parameter, response.context["errors"][0][1]) == response.context["errors"][0]
+        assert message in response.context["errors"][0][1]
+        page = response.content.decode()
+        assert f"<code>{parameter}</code>" in page
+        if path == "/requests/":
+            assert not response.context["page"].object_list
+    if parameter != "page":
+        for path in ("/requests.csv", "/matrix.csv"):
+            response = client.get(path + query)
+            assert response.status_code == 400
+            assert f"<code>{parameter}</code>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("?host=QQ", "host"), ("?active_on=2025-02-30", "active_on"), ("?status=sunk", "status")],
+)
+def test_bad_deployment_parameters(client, data, query, parameter):
+    for path in ("/deployments/", "/deployments.csv"):
+        response = client.get(path + query)
+        assert response.status_code == 400
+        assert f"<code>{parameter}</code>" in response.content.decode()
+
+
+PARAMS = [
+    "requester",
+    "supplier",
+    "country",
+    "type",
+    "system",
+    "status",
+    "date_from",
+    "date_to",
+    "reliability",
+    "q",
+    "sort",
+    "page",
+    "host",
+    "active_on",
+    "junk",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(
+        ["/requests/", "/requests.csv", "/matrix/", "/matrix.csv", "/deployments/", "/deployments.csv"]
+    ),
+    pairs=st.lists(st.tuples(st.sampled_from(PARAMS), st.text(max_size=30)), max_size=6),
+)
+def test_no_query_string_causes_a_server_error(client, data, path, pairs):
+    response = client.get(path, pairs and dict_list(pairs))
+    assert response.status_code in (200, 400)
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+
+
+def dict_list(pairs):
+    out = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def test_draft_counts_are_not_leaked_by_the_home_page(client, data):
+    response = client.get("/")
+    assert response.context["request_count"] == ArmsRequest.objects.published().count() == 5
+    assert response.context["deployment_count"] == Deployment.objects.published().count() == 3
