@@ -125,3 +125,10 @@ def test_multiple_values_and_pagination_keep_filters(client, data, make_request)
     assert "?requester=CU&amp;sort=date&amp;page=2" in page
     second = client.get("/requests/?requester=CU&sort=date&page=2")
     assert len(second.context["page"].object_list) == 6
+
+
+def test_an_untouched_form_filters_nothing(client, data):
+    empty = "?q=&requester=&supplier=&country=&type=&system=&status=&date_from=&date_to=&reliability=&sort="
+    assert shown(client, empty) == shown(client, "")
+    empty = "?q=&country=&host=&type=&system=&status=&active_on=&sort="
+    assert shown_deployments(client, empty, data) == shown_deployments(client, "", data)

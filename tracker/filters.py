@@ -107,6 +107,17 @@ class PartialDateField(forms.CharField):
         return start, period_end(start, precision)
 
 
+class ChoicesField(django_filters.fields.MultipleChoiceField):
+    """Several choices; an empty value (what an untouched form field sends) means no choice."""
+
+    def clean(self, value):
+        return super().clean([v for v in value or [] if v != ""])
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
 class PartialDateFilter(django_filters.Filter):
     field_class = PartialDateField
 
@@ -175,7 +186,7 @@ class RequestFilter(django_filters.FilterSet):
     supplier = country_filter("Asked country", "filter_supplier")
     type = type_filter("filter_type")
     system = system_filter("filter_system")
-    status = django_filters.MultipleChoiceFilter(label="Status", choices=RequestStatus.choices)
+    status = ChoicesFilter(label="Status", choices=RequestStatus.choices)
     date_from = PartialDateFilter(label="From", method="filter_date_from")
     date_to = PartialDateFilter(label="To", method="filter_date_to")
     reliability = django_filters.ChoiceFilter(
@@ -254,7 +265,7 @@ class DeploymentFilter(django_filters.FilterSet):
     host = country_filter("Host country", "filter_host")
     type = type_filter("filter_type")
     system = system_filter("filter_system")
-    status = django_filters.MultipleChoiceFilter(label="Status", choices=DeploymentStatus.choices)
+    status = ChoicesFilter(label="Status", choices=DeploymentStatus.choices)
     active_on = PartialDateFilter(label="Active on", method="filter_active_on")
     sort = SortFilter(DEPLOYMENT_SORTS)
 

@@ -1,0 +1,85 @@
+"""An analyst explores the public pages in a real browser and downloads what they filtered."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_filter_open_follow_matrix_and_download(page, site, shoot):
+    page.goto(f"{site.url}/")
+    expect(page.locator("h1")).to_contain_text("Who asked whom")
+    shoot(page, "home")
+
+    # Filter by a country, by keyboard, as a user would.
+    page.get_by_role("link", name="Requests", exact=True).click()
+    page.get_by_label("Asked country").fill("ru")
+    page.get_by_label("Asked country").press("Escape")  # closes the suggestions of the datalist
+    page.get_by_label("Asked country").press("Enter")
+    expect(page.locator(".count")).to_contain_text("1 request match")
+    assert "supplier=ru" in page.url
+    shoot(page, "requests-filtered-by-country")
+
+    # Then by a system: the filters add up and stay in the URL.
+    page.get_by_label("System").fill("su-30mk2")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("table.requests tbody tr")).to_have_count(1)
+    assert "supplier=ru" in page.url and "system=su-30mk2" in page.url
+    expect(page.get_by_label("Asked country")).to_have_value("ru")
+
+    # Download exactly what is shown.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    download = info.value
+    assert download.suggested_filename.startswith("requests-RU-su-30mk2-")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert {row["asked_country_iso2"] for row in rows} == {"RU"}
+    assert [row["description"] for row in rows] == [
+        "repairs for radars",
+        "repairs for military aircraft",
+        "restoring several Russian Sukhoi Su-30MK2 aircraft purchased by Venezuela",
+        "possibly missile supplies",
+    ]
+
+    # Open the request: items, people and citations with their grades.
+    page.locator("table.requests td.what a").first.click()
+    expect(page.locator("h1")).to_contain_text("Venezuela asked Russia")
+    expect(page.locator(".citations")).to_contain_text("In a letter to Moscow")
+    expect(page.locator(".facts")).to_contain_text("Nicolas Maduro")
+    shoot(page, "request-detail")
+
+    # The matrix: a cell leads to the list it counts.
+    page.get_by_role("link", name="Who asked whom").first.click()
+    shoot(page, "matrix")
+    page.get_by_role("link", name="Venezuela asked Iran: 2 requests").click()
+    expect(page.locator(".count")).to_contain_text("2 requests match")
+    assert "requester=VE" in page.url and "supplier=IR" in page.url
+
+    # Bad input is named, not hidden.
+    page.goto(f"{site.url}/requests/?requester=XX")
+    expect(page.locator(".errors")).to_contain_text("Unknown country code: XX")
+    shoot(page, "requests-bad-input")
+
+    page.goto(f"{site.url}/deployments/")
+    expect(page.locator("table.deployments tbody tr")).to_have_count(4)
+    shoot(page, "deployments")
+    page.goto(f"{site.url}/countries/VE/")
+    shoot(page, "country-profile")
+    page.goto(f"{site.url}/systems/su-30mk2/")
+    shoot(page, "system-profile")
+
+
+def test_phone_width_and_dark_mode(browser, site, shoot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{site.url}/requests/")
+    # Nothing overflows sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(13, 17, 23)"
+    shoot(page, "requests-phone-dark")
+    context.close()
