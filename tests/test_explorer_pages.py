@@ -87,7 +87,7 @@ def test_profiles(client, data):
 def test_matrix_counts_totals_and_cell_links(client, data):
     response = client.get("/matrix/?status=requested&status=refused&status=delivered&status=agreed&status=unknown")
     m = response.context["matrix"]
-    grid = {(row.iso2, col.iso2): n for row, cells, _ in m.grid() for col, n in cells}
+    grid = {(row.iso2, col.iso2): n for row, cells, _, _ in m.grid() for col, n in cells}
     assert grid[("VE", "RU")] == 1 and grid[("CU", "RU")] == 1 and grid[("VE", "CN")] == 1
     assert m.total == 5 and m.row_totals[m.rows[0].pk] == 3
     page = response.content.decode()
@@ -211,3 +211,21 @@ def test_draft_counts_are_not_leaked_by_the_home_page(client, data):
     response = client.get("/")
     assert response.context["request_count"] == ArmsRequest.objects.published().count() == 5
     assert response.context["deployment_count"] == Deployment.objects.published().count() == 3
+
+
+def test_a_large_matrix_shows_the_most_active_and_sums_the_others(client, data, monkeypatch):
+    from tracker import views
+
+    monkeypatch.setattr(views, "MATRIX_LIMIT", 2)
+    m = client.get("/matrix/").context["matrix"]
+    assert m.rows[0].iso2 == "VE"  # the most active requester comes first
+    assert len(m.rows) == len(m.columns) == 2 and m.hidden_rows == 1 and m.hidden_columns == 1
+    shown = sum(n for _, cells, _, _ in m.grid() for _, n in cells)
+    row_others = sum(others for _, _, others, _ in m.grid())
+    column_others, corner = m.others_row()
+    assert shown + row_others + sum(column_others) + corner == m.total == 5
+    page = client.get("/matrix/").content.decode()
+    assert "1 other requesters" in page and "1 others" in page and "Showing the 2 most active" in page
+    # The CSV keeps every row and column.
+    csv_rows = b"".join(client.get("/matrix.csv").streaming_content).decode("utf-8-sig").splitlines()
+    assert len(csv_rows) == 1 + 3 + 1

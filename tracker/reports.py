@@ -29,15 +29,34 @@ class Matrix:
     def largest(self):
         return max(self.cells.values(), default=0)
 
+    @property
+    def hidden_rows(self):
+        return len(self.row_totals) - len(self.rows)
+
+    @property
+    def hidden_columns(self):
+        return len(self.column_totals) - len(self.columns)
+
     def footer(self):
         return [self.column_totals[col.pk] for col in self.columns]
 
     def grid(self):
-        """Rows of (country, [(column country, count), ...], row total) for templates and CSV."""
-        return [
-            (row, [(col, self.cells.get((row.pk, col.pk), 0)) for col in self.columns], self.row_totals[row.pk])
-            for row in self.rows
+        """Rows of (country, [(column, count), ...], requests to columns not shown, row total)."""
+        grid = []
+        for row in self.rows:
+            cells = [(col, self.cells.get((row.pk, col.pk), 0)) for col in self.columns]
+            total = self.row_totals[row.pk]
+            grid.append((row, cells, total - sum(n for _, n in cells), total))
+        return grid
+
+    def others_row(self):
+        """Per column, the requests from requesters not shown; then their grand total."""
+        shown = {row.pk for row in self.rows}
+        per_column = [
+            self.column_totals[col.pk] - sum(self.cells.get((r, col.pk), 0) for r in shown) for col in self.columns
         ]
+        hidden_total = sum(n for pk, n in self.row_totals.items() if pk not in shown)
+        return per_column, hidden_total - sum(per_column)
 
 
 def who_asked_whom(requests, limit=None):

@@ -9,6 +9,7 @@ from .models import ArmsRequest, Country, Deployment, EquipmentType, System
 from .reports import timeline, who_asked_whom
 
 PER_PAGE = 50
+MATRIX_LIMIT = 40  # rows and columns on the page; the CSV has them all
 SYSTEM_SUGGESTIONS = 500  # the system box suggests this many; any slug can be typed
 
 
@@ -123,7 +124,7 @@ def matrix(request):
     context = {
         "filter": filterset,
         "errors": errors,
-        "matrix": None if errors else who_asked_whom(rows),
+        "matrix": None if errors else who_asked_whom(rows, limit=MATRIX_LIMIT),
         **choices_context(request),
     }
     return render(request, "tracker/matrix.html", context, status=400 if errors else 200)
@@ -135,7 +136,7 @@ def matrix_csv(request):
         return error_page(request, errors)
     m = who_asked_whom(rows)
     header = ["requester", "requester_iso2", *[f"{c.name} ({c.code})" for c in m.columns], "total"]
-    body = [[row.name, row.iso2 or "", *[n for _, n in cells], total] for row, cells, total in m.grid()]
+    body = [[row.name, row.iso2 or "", *[n for _, n in cells], total] for row, cells, _, total in m.grid()]
     body.append(["total", "", *[m.column_totals[c.pk] for c in m.columns], m.total])
     return exports.stream_csv(exports.filename_for("matrix", filterset), header, body)
 
