@@ -22,7 +22,7 @@ from .models import Channel, Citation, DeploymentStatus, HelpKind, RequestItem, 
 
 CHUNK = 2000
 LINES_PER_WRITE = 500
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = frozenset("=+-@\t\r\n")
 BOM = "\ufeff"  # Excel reads the file as UTF-8 only with it; pandas and csv readers skip it
 
 
@@ -35,16 +35,16 @@ class Echo:
 
 def neutralise(value):
     """A cell as text a spreadsheet shows but never evaluates (OWASP CSV injection advice)."""
+    kind = type(value)
+    if kind is str:  # most cells: checked first, it runs millions of times per large report
+        return "'" + value if value[:1] in FORMULA_START else value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
-    if isinstance(value, int | float):
+    if kind is int or kind is float:
         return value
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    return neutralise(str(value))
 
 
 def stream_csv(filename, header, rows):
