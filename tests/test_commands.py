@@ -57,7 +57,9 @@ def test_ensure_admin_takes_password_from_environment(monkeypatch, password_file
 
 def test_load_reference_command_is_idempotent(capsys):
     call_command("load_reference")
-    assert "Countries: 0 created, 0 updated. Equipment types: 0 created." in capsys.readouterr().out
+    assert "Countries: 0 created, 0 updated; former states: 0 created. Equipment types: 0 created." in (
+        capsys.readouterr().out
+    )
 
 
 def test_load_demo_command_reports_counts(capsys):

@@ -20,9 +20,16 @@ def test_every_iso_country_is_preloaded():
     assert Country.objects.filter(region="").count() == 0
 
 
+def test_former_states_are_preloaded_without_iso_codes():
+    soviet = Country.objects.get(name="Soviet Union")
+    assert soviet.iso2 is None and "SUHH" in soviet.notes
+    assert Country.objects.filter(iso2__isnull=True).count() == len(reference.HISTORICAL_STATES)
+
+
 def test_loading_reference_data_twice_changes_nothing():
     before = (Country.objects.count(), EquipmentType.objects.count())
     assert reference.load_countries(apps) == (0, 0)
+    assert reference.load_historical_states(apps) == 0
     assert reference.load_equipment_types(apps) == 0
     reference.sync_roles(apps)
     assert (Country.objects.count(), EquipmentType.objects.count()) == before

@@ -118,6 +118,7 @@ def detail_url(base_url, name):
 
 REQUEST_COLUMNS = [
     "request_id",
+    "record_uid",
     "date",
     "date_precision",
     "requester",
@@ -148,6 +149,7 @@ def request_rows(queryset, base_url):
     url = detail_url(base_url, "request-detail")
     requests = queryset.values_list(
         "pk",
+        "uid",
         "date",
         "date_precision",
         "requester__name",
@@ -179,9 +181,10 @@ def request_rows(queryset, base_url):
         ):
             items[row[0]].append(row[1:])
         citations = citations_by_record("request", ids)
-        for pk, date, precision, requester, r_iso, supplier, s_iso, by, to, channel, status, summary in chunk:
+        for pk, uid, date, precision, requester, r_iso, supplier, s_iso, by, to, channel, status, summary in chunk:
             common = [
                 pk,
+                str(uid),
                 iso_partial(date, precision),
                 precision,
                 requester,
@@ -214,6 +217,7 @@ def request_rows(queryset, base_url):
 
 DEPLOYMENT_COLUMNS = [
     "deployment_id",
+    "record_uid",
     "deploying_country",
     "deploying_country_iso2",
     "equipment_type",
@@ -245,6 +249,7 @@ def deployment_rows(queryset, base_url):
     url = detail_url(base_url, "deployment-detail")
     deployments = queryset.values_list(
         "pk",
+        "uid",
         "country__name",
         "country__iso2",
         "equipment_type__name",
@@ -269,10 +274,11 @@ def deployment_rows(queryset, base_url):
     for chunk in chunks(deployments):
         citations = citations_by_record("deployment", [row[0] for row in chunk])
         for row in chunk:
-            (pk, country, iso2, kind, system, unit, description, quantity, personnel, location, region) = row[:11]
-            (host, host_iso2, lat, lon, start, start_p, end, end_p, status, purpose) = row[11:]
+            (pk, uid, country, iso2, kind, system, unit, description, quantity, personnel, location, region) = row[:12]
+            (host, host_iso2, lat, lon, start, start_p, end, end_p, status, purpose) = row[12:]
             yield [
                 pk,
+                str(uid),
                 country,
                 iso2 or "",
                 kind or "",

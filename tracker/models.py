@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -354,6 +357,13 @@ class Publishable(models.Model):
     notes = models.TextField("public notes", blank=True)
     internal_notes = models.TextField(blank=True, help_text="Curators only; never shown publicly.")
     published = models.BooleanField(default=False, help_text="Drafts never show outside the admin.")
+    uid = models.UUIDField(
+        "record key",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable across databases: CSV exports carry it, so re-importing one updates, never duplicates.",
+    )
     external_id = models.CharField(
         max_length=120,
         null=True,
@@ -656,3 +666,54 @@ class Deployment(Publishable):
         self.start_date = normalise(self.start_date, self.start_precision)
         self.end_date = normalise_end(self.end_date, self.end_precision)
         super().clean()
+
+
+# -------------------------------------------------------------------- imports
+
+
+class ImportKind(models.TextChoices):
+    REQUESTS = "requests", "Requests"
+    DEPLOYMENTS = "deployments", "Deployments"
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "Dry run"
+    APPLIED = "applied", "Applied"
+    REFUSED = "refused", "Refused: bad rows, nothing changed"
+
+
+class ImportRun(models.Model):
+    """One import of a file, dry run or real: who, when, which file, what it did."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=12, choices=ImportKind.choices)
+    file_format = models.CharField(max_length=20, help_text="Detected or forced format.")
+    state = models.CharField(max_length=10, choices=ImportState.choices)
+    publish = models.BooleanField(default=False, help_text="Imported records published (else drafts).")
+    skip_invalid = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True, help_text="Bad rows (line, column, reason) and notes.")
+    content = models.TextField(blank=True, help_text="The file as read, so a dry run can be applied as previewed.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            choices_constraint("state", ImportState, "importrun_state_valid"),
+            choices_constraint("kind", ImportKind, "importrun_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()}: {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("admin:tracker_importrun_change", args=[self.pk])
+
+    @property
+    def change_reason(self):
+        return f"Import #{self.pk}: {self.file_name}"[:100]

@@ -25,6 +25,18 @@ CURATED_MODELS = [
     "deployment",
 ]
 
+# Former states that SIPRI (and historians) still name: Country rows without a
+# current ISO code. (name, ISO 3166-3 code, region, subregion, note)
+HISTORICAL_STATES = [
+    ("Soviet Union", "SUHH", "Europe", "Eastern Europe", "Dissolved in 1991."),
+    ("Yugoslavia", "YUCS", "Europe", "Southern Europe", "Socialist Federal Republic, dissolved 1991-1992."),
+    ("Czechoslovakia", "CSHH", "Europe", "Eastern Europe", "Divided in 1993 into Czechia and Slovakia."),
+    ("East Germany", "DDDE", "Europe", "Western Europe", "German Democratic Republic, joined Germany in 1990."),
+    ("Serbia and Montenegro", "CSXX", "Europe", "Southern Europe", "State union 2003-2006."),
+    ("North Yemen", "YEYE", "Asia", "Western Asia", "Yemen Arab Republic, merged into Yemen in 1990."),
+    ("South Yemen", "YDYE", "Asia", "Western Asia", "People's Democratic Republic of Yemen, merged in 1990."),
+]
+
 ROLE_EDITORS = "editors"
 ROLE_VIEWERS = "viewers"
 
@@ -54,6 +66,20 @@ def load_countries(apps):
             country.save()
             updated += 1
     return created, updated
+
+
+def load_historical_states(apps):
+    """Create the former states that are missing; returns how many were created."""
+    Country = apps.get_model("tracker", "Country")
+    existing = {name.lower() for name in Country.objects.values_list("name", flat=True)}
+    created = 0
+    for name, code, region, subregion, note in HISTORICAL_STATES:
+        if name.lower() not in existing:
+            Country.objects.create(
+                name=name, region=region, subregion=subregion, notes=f"Former state (ISO 3166-3 {code}). {note}"
+            )
+            created += 1
+    return created
 
 
 def load_equipment_types(apps):

@@ -11,9 +11,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         created, updated = reference.load_countries(apps)
+        former = reference.load_historical_states(apps)
         types = reference.load_equipment_types(apps)
         reference.sync_roles(apps)
         self.stdout.write(
-            f"Countries: {created} created, {updated} updated. Equipment types: {types} created. "
+            f"Countries: {created} created, {updated} updated; former states: {former} created. "
+            f"Equipment types: {types} created. "
             f"Roles: {reference.ROLE_EDITORS}, {reference.ROLE_VIEWERS}."
         )
