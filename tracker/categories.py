@@ -105,6 +105,8 @@ SIPRI_DESCRIPTION_WORDS = [
     ("ifv", "armoured-vehicle"),
     ("armoured", "armoured-vehicle"),
     ("mrl", "artillery"),
+    ("artillery", "artillery"),
+    ("rocket launcher", "artillery"),
     ("howitzer", "artillery"),
     ("mortar", "artillery"),
     ("gun", "artillery"),
