@@ -829,6 +829,8 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             "summary": outcome.summary(dry_run or not writes),
             "problems": [p.__dict__ for p in outcome.problems[:MAX_PROBLEMS_STORED]],
             "notes": outcome.notes[:MAX_PROBLEMS_STORED],
+            "rejects": outcome.rejects if dry_run else "",
+            "encoding": encoding,
         }
         run.save()
     outcome.run = run

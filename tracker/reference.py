@@ -112,5 +112,7 @@ def sync_roles(apps):
     tracker_perms = Permission.objects.filter(content_type__app_label="tracker", content_type__model__in=CURATED_MODELS)
     editors, _ = Group.objects.get_or_create(name=ROLE_EDITORS)
     viewers, _ = Group.objects.get_or_create(name=ROLE_VIEWERS)
-    editors.permissions.add(*tracker_perms)
-    viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"))
+    # Both may read the import log; importing itself needs add and change on what is imported.
+    import_log = Permission.objects.filter(content_type__app_label="tracker", codename="view_importrun")
+    editors.permissions.add(*tracker_perms, *import_log)
+    viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"), *import_log)
