@@ -94,6 +94,15 @@ def load_equipment_types(apps):
     return created
 
 
+def load_all(apps):
+    """Everything above; returns what was created or corrected, for a report."""
+    created, updated = load_countries(apps)
+    former = load_historical_states(apps)
+    types = load_equipment_types(apps)
+    sync_roles(apps)
+    return {"countries": created, "corrected": updated, "former states": former, "equipment types": types}
+
+
 def sync_roles(apps):
     """Editors curate (add/change/delete/view); viewers read everything, drafts included."""
     from django.contrib.auth.management import create_permissions

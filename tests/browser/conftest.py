@@ -44,9 +44,7 @@ def page(browser):
 @pytest.fixture
 def site(live_server):
     """The live server with reference data (a transactional test starts from empty tables) and the demo."""
-    reference.load_countries(apps)
-    reference.load_equipment_types(apps)
-    reference.sync_roles(apps)
+    reference.load_all(apps)
     load_demo()
     User.objects.create_superuser("curator", "", PASSWORD)
     return live_server

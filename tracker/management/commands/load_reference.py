@@ -6,16 +6,13 @@ from tracker import reference
 
 
 class Command(BaseCommand):
-    help = "Load (or top up) the ISO countries, equipment types and roles. Safe to run again."
+    help = "Load (or top up) the ISO countries, former states, equipment types and roles. Safe to run again."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        created, updated = reference.load_countries(apps)
-        former = reference.load_historical_states(apps)
-        types = reference.load_equipment_types(apps)
-        reference.sync_roles(apps)
+        done = reference.load_all(apps)
         self.stdout.write(
-            f"Countries: {created} created, {updated} updated; former states: {former} created. "
-            f"Equipment types: {types} created. "
-            f"Roles: {reference.ROLE_EDITORS}, {reference.ROLE_VIEWERS}."
+            "Reference data: "
+            + ", ".join(f"{name} {count} created" for name, count in done.items() if name != "corrected")
+            + f"; {done['corrected']} countries corrected. Roles: {reference.ROLE_EDITORS}, {reference.ROLE_VIEWERS}."
         )
