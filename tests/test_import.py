@@ -220,7 +220,12 @@ def test_wrong_number_of_fields_and_duplicates_are_named():
     outcome = run_import("requests", broken.encode(), "x.csv", dry_run=True)
     reasons = [(p.line, p.reason) for p in outcome.problems]
     assert (3, "row has 3 fields, the header has 17") in reasons
-    assert (4, "duplicate: deal 60002 already has a row for 2013 (line 2)") in reasons
+    assert (4, "duplicate of the record on line 2") in reasons  # deal 60002 met again
+    adjacent = (lines[0] + lines[5] + lines[5]).encode()
+    outcome = run_import("requests", adjacent, "x.csv", dry_run=True)
+    assert [(p.line, p.reason) for p in outcome.problems] == [
+        (3, "duplicate: deal 60002 already has a row for 2013 (line 2)")
+    ]
     classic = data("sipri_classic.csv").decode("latin-1").splitlines(keepends=True)
     twice = "".join(classic[:7] + classic[6:7]).encode("latin-1")
     outcome = run_import("requests", twice, "x.csv", dry_run=True)

@@ -9,11 +9,11 @@ by default only when no row has a problem.
 import csv
 import datetime
 import hashlib
-import io
 import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -175,13 +175,22 @@ def decode(data):
     return data.decode("latin-1"), "latin-1"
 
 
+def lines_of(text):
+    """The text's lines, one at a time, without copying it whole (io.StringIO would, four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end == -1 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def records(text):
     """CSV records with their first line number and their exact text (a record may span lines)."""
-    lines = io.StringIO(text).readlines()
     pending = []
 
     def feed():
-        for line in lines:
+        for line in lines_of(text):
             pending.append(line)
             yield line
 
@@ -208,18 +217,33 @@ def header_format(cells):
 
 
 def split(text, forced=None):
-    """(format, header record, data records, preamble records): finds the header, skipping SIPRI's title lines."""
-    all_records = list(records(text))
-    for index, record in enumerate(all_records[:30]):
+    """(format, header record, preamble records): finds the header, skipping SIPRI's title lines."""
+    preamble = []
+    for record in islice(records(text), 30):
         found = header_format(record.cells)
         if found and (forced is None or found == forced):
-            return found, record, all_records[index + 1 :], all_records[:index]
+            return found, record, preamble
+        preamble.append(record)
     if forced:
         raise ImportFailed(f"No header of the {FORMATS[forced]} format in the first 30 lines.")
     raise ImportFailed(
         "No known header in the first 30 lines: expected our requests or deployments CSV, "
         "or a SIPRI trade register (classic or current layout)."
     )
+
+
+def contiguous(items, key):
+    """Runs of consecutive items with the same key, as (key, [items])."""
+    run, run_key = [], None
+    for item in items:
+        k = key(item)
+        if run and k != run_key:
+            yield run_key, run
+            run = []
+        run_key = k
+        run.append(item)
+    if run:
+        yield run_key, run
 
 
 # ------------------------------------------------------------------ values
@@ -300,7 +324,7 @@ class Importer:
         self.publish, self.user = publish, user
         if file_format and file_format not in KIND_FORMATS[kind]:
             raise ImportFailed(f"Format {file_format!r} does not hold {kind}; use one of {KIND_FORMATS[kind]}.")
-        self.file_format, self.header, self.rows, self.preamble = split(text, file_format)
+        self.file_format, self.header, self.preamble = split(text, file_format)
         if self.file_format not in KIND_FORMATS[kind]:
             raise ImportFailed(f"This file is a {FORMATS[self.file_format]}, not a file of {kind}.")
         self.countries = CountryResolver()
@@ -313,30 +337,38 @@ class Importer:
     # -------------------------------------------------------------- planning
 
     def plan(self):
+        """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
+        self.notes = []
         parse = {
             "requests": self.parse_ours,
             "deployments": self.parse_ours,
             "sipri-classic": self.parse_sipri_classic,
             "sipri-current": self.parse_sipri_current,
         }[self.file_format]
-        planned = parse()
         seen = {}
-        for record in planned:
+        for record in parse():
             if record.key in seen:
                 record.problems.append(
                     Problem(record.lines[0], "", f"duplicate of the record on line {seen[record.key]}")
                 )
-            else:
+            elif record.key[0] != "bad":
                 seen[record.key] = record.lines[0]
-        return planned
+            yield record
 
     def data_rows(self):
-        """Data records; blank lines skipped; a trailing footer (a lone text cell) set aside."""
-        rows = [r for r in self.rows if any(r.cells)]
-        while rows and sum(1 for c in rows[-1].cells if c) == 1 and len(rows[-1].cells) < len(self.header.cells):
-            self.notes.append(f"line {rows[-1].line}: footer skipped ({rows[-1].cells[0][:60]!r})")
-            rows.pop()
-        return rows
+        """Data records after the header; blank lines skipped; a trailing footer (a lone text cell) set aside."""
+        footer = []
+        for record in islice(records(self.text), len(self.preamble) + 1, None):
+            if not any(record.cells):
+                continue
+            if sum(1 for c in record.cells if c) == 1 and len(record.cells) < len(self.header.cells):
+                footer.append(record)  # a footer if nothing but more of the same follows
+                continue
+            yield from footer
+            footer.clear()
+            yield record
+        for record in footer:
+            self.notes.append(f"line {record.line}: footer skipped ({record.cells[0][:60]!r})")
 
     def width_ok(self, record, problems):
         if len(record.cells) != len(self.header.cells):
@@ -370,38 +402,28 @@ class Importer:
         missing = [c for c in expected if c not in columns and c not in ("url", "request_id", "deployment_id")]
         if missing:
             raise ImportFailed(f"The header lacks the column(s): {', '.join(missing)}.")
-        groups = {}
-        for record in self.data_rows():
-            problems = []
-            if not self.width_ok(record, problems):
-                groups[("bad", record.line)] = (record, [], problems)
-                continue
-            row = dict(zip(columns, (unescape(c) for c in record.cells), strict=True))
+        for _, group in contiguous(self.data_rows(), key=lambda r: r.cells[1] if len(r.cells) > 1 else r.line):
+            rows, problems = [], []
+            for record in group:
+                if self.width_ok(record, problems):
+                    rows.append((record, dict(zip(columns, (unescape(c) for c in record.cells), strict=True))))
             try:
-                uid = uuid.UUID(row["record_uid"])
-                key = ("uid", uid)
-            except ValueError:
-                problems.append(Problem(record.line, "record_uid", f"{row['record_uid']!r} is not a record key"))
-                key = ("bad", record.line)
-            groups.setdefault(key, (record, [], []))
-            groups[key][1].append((record, row))
-            groups[key][2].extend(problems)
-        planned = []
-        for key, (first, rows, problems) in groups.items():
-            record = Planned(
-                key=key,
-                lines=[r.line for r, _ in rows] or [first.line],
-                raws=[r.raw for r, _ in rows] or [first.raw],
-                fields={},
-                problems=problems,
+                key = ("uid", uuid.UUID(group[0].cells[1]))
+            except (ValueError, IndexError):
+                key = ("bad", group[0].line)
+                if rows:
+                    problems.append(
+                        Problem(group[0].line, "record_uid", f"{rows[0][1]['record_uid']!r} is not a record key")
+                    )
+            planned = Planned(
+                key=key, lines=[r.line for r in group], raws=[r.raw for r in group], fields={}, problems=problems
             )
-            if rows:
+            if rows and not problems:
                 if self.file_format == "requests":
-                    self.fill_request(record, rows)
+                    self.fill_request(planned, rows)
                 else:
-                    self.fill_deployment(record, rows[0])
-            planned.append(record)
-        return planned
+                    self.fill_deployment(planned, rows[0])
+            yield planned
 
     def fill_request(self, planned, rows):
         record, row = rows[0]
@@ -555,13 +577,10 @@ class Importer:
 
     def parse_sipri_classic(self):
         source = self.sipri_source()
-        planned = []
         for record in self.data_rows():
             p = []
             if not self.width_ok(record, p):
-                planned.append(
-                    Planned(key=("bad", record.line), lines=[record.line], raws=[record.raw], fields={}, problems=p)
-                )
+                yield Planned(key=("bad", record.line), lines=[record.line], raws=[record.raw], fields={}, problems=p)
                 continue
             (
                 recipient,
@@ -604,7 +623,7 @@ class Importer:
                 normalise_key(x) for x in (recipient, supplier, str(order), designation, ordered, description)
             )
             key = ("external_id", "sipri-classic:" + hashlib.sha1(digest.encode()).hexdigest()[:20])
-            planned.append(
+            yield (
                 self.sipri_deal(
                     key,
                     [record],
@@ -621,30 +640,25 @@ class Importer:
                     p,
                 )
             )
-        return planned
 
     def parse_sipri_current(self):
         source = self.sipri_source()
-        deals = defaultdict(list)
-        bad = []
-        for record in self.data_rows():
+        # One deal's rows come together; a deal met again later is reported as a duplicate.
+        for deal_id, rows in contiguous(self.data_rows(), key=lambda r: r.cells[0]):
             p = []
-            if not self.width_ok(record, p):
-                bad.append(
-                    Planned(key=("bad", record.line), lines=[record.line], raws=[record.raw], fields={}, problems=p)
-                )
-                continue
-            deal_id = record.cells[0]
+            for record in rows:
+                self.width_ok(record, p)
             if not re.fullmatch(r"\d+", deal_id):
-                p.append(Problem(record.line, "SIPRI AT Database ID", f"{deal_id!r} is not a deal number"))
-                bad.append(
-                    Planned(key=("bad", record.line), lines=[record.line], raws=[record.raw], fields={}, problems=p)
+                p.append(Problem(rows[0].line, "SIPRI AT Database ID", f"{deal_id!r} is not a deal number"))
+            if p:
+                yield Planned(
+                    key=("bad", rows[0].line),
+                    lines=[r.line for r in rows],
+                    raws=[r.raw for r in rows],
+                    fields={},
+                    problems=p,
                 )
                 continue
-            deals[deal_id].append(record)
-        planned = []
-        for deal_id, rows in deals.items():
-            p = []
             first = dict(zip(SIPRI_CURRENT, rows[0].cells, strict=True))
             for other in rows[1:]:
                 values = dict(zip(SIPRI_CURRENT, other.cells, strict=True))
@@ -685,7 +699,7 @@ class Importer:
                 + ([f"SIPRI estimate: {first['SIPRI estimate']}"] if first["SIPRI estimate"] else [])
                 + ([f"local production: {first['Local production']}"] if first["Local production"] else []),
             )
-            planned.append(
+            yield (
                 self.sipri_deal(
                     ("external_id", f"sipri:{deal_id}"),
                     rows,
@@ -702,7 +716,6 @@ class Importer:
                     p,
                 )
             )
-        return bad + planned
 
     def sipri_deal(
         self,
@@ -789,45 +802,59 @@ def unescape(cell):
 
 
 def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_invalid=False, publish=False, user=None):
-    """Read, check and (unless a dry run, or a bad row without --skip-invalid) write; always record the run."""
+    """Check the whole file, then (unless a dry run, or a bad row without skip_invalid) write it; record the run.
+
+    Records flow through in batches, so memory stays flat however long the file:
+    a first pass checks every row and counts what would change, a second pass
+    (real imports only) writes, both inside one transaction.
+    """
     text, encoding = decode(data)
     importer = Importer(kind, text, file_name, file_format=file_format, publish=publish, user=user)
-    planned = importer.plan()
-    outcome = Outcome(file_format=importer.file_format, notes=importer.notes, encoding=encoding)
-    outcome.rows = sum(len(p.lines) for p in planned)
-    outcome.problems = sorted((pr for p in planned for pr in p.problems), key=lambda pr: (pr.line, pr.column))
-    bad = [p for p in planned if p.problems]
-    good = [p for p in planned if not p.problems]
-    if bad:
-        head = "".join(r.raw for r in [*importer.preamble, importer.header])
-        outcome.rejects = head + "".join(raw for p in sorted(bad, key=lambda p: p.lines[0]) for raw in p.raws)
-    writes = not dry_run and (not bad or skip_invalid)
+    outcome = Outcome(file_format=importer.file_format, encoding=encoding)
     with transaction.atomic():
         run = ImportRun.objects.create(
             user=user,
             file_name=file_name[:255],
             kind=kind,
             file_format=outcome.file_format,
-            state=ImportState.APPLIED if writes else ImportState.PREVIEWED if dry_run else ImportState.REFUSED,
+            state=ImportState.PREVIEWED,
             publish=publish,
             skip_invalid=skip_invalid,
-            rows=outcome.rows,
             content=text if dry_run else "",
         )
         writer = Writer(kind, importer, run, publish, user)
-        writer.match(good)
-        outcome.created, outcome.updated, outcome.unchanged = writer.counts()
+        bad_raws = []
+        for batch in batches(importer.plan()):
+            good = []
+            for planned in batch:
+                outcome.rows += len(planned.lines)
+                if planned.problems:
+                    outcome.problems += planned.problems
+                    bad_raws += planned.raws
+                else:
+                    good.append(planned)
+            writer.process(good, write=False)
+        outcome.notes = importer.notes
+        outcome.problems.sort(key=lambda pr: (pr.line, pr.column))
+        if bad_raws:
+            head = "".join(r.raw for r in [*importer.preamble, importer.header])
+            outcome.rejects = head + "".join(bad_raws)
+        writes = not dry_run and (not outcome.problems or skip_invalid)
         if writes:
+            writer.reset()
             try:
-                writer.write()
+                for batch in batches(importer.plan()):
+                    writer.process([p for p in batch if not p.problems], write=True)
             except IntegrityError as error:  # a check the parser missed: nothing is kept
                 raise ImportFailed(f"The database refused the import, nothing was written: {error}") from None
             outcome.applied = True
+        outcome.created, outcome.updated, outcome.unchanged = writer.created, writer.updated, writer.unchanged
+        run.state = ImportState.APPLIED if writes else ImportState.PREVIEWED if dry_run else ImportState.REFUSED
+        run.rows, run.invalid = outcome.rows, outcome.invalid_rows
         run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
-        run.invalid = outcome.invalid_rows
         run.report = {
-            "summary": outcome.summary(dry_run or not writes),
-            "problems": [p.__dict__ for p in outcome.problems[:MAX_PROBLEMS_STORED]],
+            "summary": outcome.summary(not writes),
+            "problems": [pr.__dict__ for pr in outcome.problems[:MAX_PROBLEMS_STORED]],
             "notes": outcome.notes[:MAX_PROBLEMS_STORED],
             "rejects": outcome.rejects if dry_run else "",
             "encoding": encoding,
@@ -837,53 +864,67 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
     return outcome
 
 
+def batches(items, size=BATCH):
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+@dataclass(frozen=True)
+class New:
+    """A person or system the file names that the database does not hold yet."""
+
+    kind: str
+    key: tuple
+
+
+FOREIGN_KEYS = {"requester", "supplier", "country", "host_country", "equipment_type"}
+
+
 class Writer:
-    """Matches planned records with the database, then writes creates and updates in bulk, with history."""
+    """Matches planned records with the database a batch at a time; writes creates and updates in bulk, with history.
+
+    Only keys are remembered between batches (designation -> system id, name -> person id),
+    never the model instances, so memory does not grow with the file.
+    """
 
     def __init__(self, kind, importer, run, publish, user):
         self.model = ArmsRequest if kind == ImportKind.REQUESTS else Deployment
         self.importer, self.run, self.publish, self.user = importer, run, publish, user
         self.reason = run.change_reason
-        self.to_create, self.to_update, self.unchanged = [], [], []
+        self.system_ids = {}  # designation lower -> pk, or New
+        self.person_ids = {}  # (name lower, country pk) -> pk, or New
+        self.sources = {}  # key -> Source (a file cites few)
+        self.taken_slugs = None
+        self.reset()
 
-    def counts(self):
-        return len(self.to_create), len(self.to_update), len(self.unchanged)
+    def reset(self):
+        self.created = self.updated = self.unchanged = 0
 
     # ----------------------------------------------------------------- match
 
-    def existing(self, planned):
-        found = {}
-        for name in ("uid", "external_id"):
-            keys = [p.key[1] for p in planned if p.key[0] == name]
-            for start in range(0, len(keys), BATCH):
-                for obj in self.model.objects.filter(**{f"{name}__in": keys[start : start + BATCH]}):
-                    found[(name, getattr(obj, name))] = obj
-        return found
-
-    def match(self, planned):
-        self.systems = self.lookup_systems(planned)
-        self.people = self.lookup_people(planned)
-        self.sources = self.lookup_sources()
+    def process(self, planned, write):
+        if not planned:
+            return
+        self.lookup_systems(planned)
+        self.lookup_people(planned)
+        self.lookup_sources()
         existing = self.existing(planned)
-        items = defaultdict(list)
-        cited = defaultdict(set)
-        if self.model is ArmsRequest:
-            ids = [obj.pk for obj in existing.values()]
-            for start in range(0, len(ids), BATCH):
-                for item in RequestItem.objects.filter(request__in=ids[start : start + BATCH]).order_by("id"):
-                    items[item.request_id].append(item_tuple(item))
-        field = self.model.citation_field
         ids = [obj.pk for obj in existing.values()]
-        for start in range(0, len(ids), BATCH):
-            for record_id, source_id in Citation.objects.filter(
-                **{f"{field}__in": ids[start : start + BATCH]}
-            ).values_list(field, "source_id"):
-                cited[record_id].add(source_id)
+        items = defaultdict(list)
+        if self.model is ArmsRequest and ids:
+            for item in RequestItem.objects.filter(request__in=ids).order_by("id"):
+                items[item.request_id].append(item_tuple(item))
+        cited = defaultdict(set)
+        field = self.model.citation_field
+        for record_id, source_id in Citation.objects.filter(**{f"{field}__in": ids}).values_list(field, "source_id"):
+            cited[record_id].add(source_id)
+        to_create, to_update = [], []
         for p in planned:
             values = self.values(p)
             obj = existing.get(p.key)
             if obj is None:
-                self.to_create.append((p, values))
+                to_create.append((p, values))
                 continue
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             new_items = [self.item_tuple(i) for i in p.items]
@@ -892,33 +933,46 @@ class Writer:
             if self.publish and not obj.published:
                 changed.append("published")
             if changed or replace_items or new_citations:
-                self.to_update.append((p, obj, values, changed, replace_items, new_citations))
+                to_update.append((p, obj, values, changed, replace_items, new_citations))
             else:
-                self.unchanged.append(obj)
+                self.unchanged += 1
+        self.created += len(to_create)
+        self.updated += len(to_update)
+        if write:
+            self.write(to_create, to_update)
+
+    def existing(self, planned):
+        found = {}
+        for name in ("uid", "external_id"):
+            keys = [p.key[1] for p in planned if p.key[0] == name]
+            if keys:
+                for obj in self.model.objects.filter(**{f"{name}__in": keys}):
+                    found[(name, getattr(obj, name))] = obj
+        return found
 
     def source_known(self, key, source_ids):
         source = self.sources.get(key)
-        return isinstance(source, Source) and source.pk in source_ids
+        return source is not None and source.pk in source_ids
 
     def values(self, planned):
+        """Field values as the database stores them: foreign keys by id."""
         values = {}
         for name, value in planned.fields.items():
             if isinstance(value, tuple) and value and value[0] == "person":
-                value = self.people.get(person_key(value[1], value[2])) if value[1] else None
-            elif name == "system" and isinstance(value, str):
-                value = self.systems.get(value.lower())
-            values[name] = value
-        if planned.key[0] == "uid":
-            values["uid"] = planned.key[1]
-        else:
-            values["external_id"] = planned.key[1]
+                values[f"{name}_id"] = self.person_ids.get(person_key(value[1], value[2])) if value[1] else None
+            elif name == "system":
+                values["system_id"] = self.system_ids.get(value.lower()) if value else None
+            elif name in FOREIGN_KEYS:
+                values[f"{name}_id"] = value.pk if value else None
+            else:
+                values[name] = value
+        values[planned.key[0]] = planned.key[1]
         return values
 
     def item_tuple(self, item):
-        system = self.systems.get(item["system"].lower()) if item["system"] else None
         return (
             item["equipment_type"].pk,
-            system.pk if isinstance(system, System) and system.pk else item["system"],
+            self.system_ids.get(item["system"].lower()) if item["system"] else None,
             item["description"],
             item["help_kind"],
             item["hedged"],
@@ -927,40 +981,23 @@ class Writer:
         )
 
     def lookup_systems(self, planned):
-        """{designation lower: System, existing or new (unsaved)}."""
         wanted = {}
         for p in planned:
             for item in p.items:
                 if item["system"]:
-                    wanted.setdefault(
-                        item["system"].lower(), (item["system"], item.get("system_type") or item["equipment_type"])
-                    )
-            if isinstance(p.fields.get("system"), str):
+                    wanted[item["system"].lower()] = (item["system"], item.get("system_type") or item["equipment_type"])
+            system = p.fields.get("system")
+            if system:
                 fallback = p.fields.get("equipment_type") or self.importer.types["other"]
-                wanted.setdefault(p.fields["system"].lower(), (p.fields["system"], fallback))
-        found = {}
-        names = list(wanted)
-        for start in range(0, len(names), BATCH):
-            for system in System.objects.annotate(key=Lower("designation")).filter(
-                key__in=names[start : start + BATCH]
+                wanted[system.lower()] = (system, fallback)
+        unknown = [key for key in wanted if key not in self.system_ids]
+        if unknown:
+            for key, pk in (
+                System.objects.annotate(key=Lower("designation")).filter(key__in=unknown).values_list("key", "pk")
             ):
-                found[system.key] = system
-        slugs = set()
-        for key, (designation, equipment_type) in wanted.items():
-            if key not in found:
-                found[key] = System(
-                    designation=designation, equipment_type=equipment_type, slug=slugify(designation)[:120]
-                )
-                slugs.add(found[key].slug)
-        taken = set(System.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-        for system in found.values():
-            if system.pk is None:
-                base, n = system.slug or "system", 1
-                while system.slug in taken or not system.slug:
-                    n += 1
-                    system.slug = f"{base}-{n}"
-                taken.add(system.slug)
-        return found
+                self.system_ids[key] = pk
+            for key in unknown:
+                self.system_ids.setdefault(key, New("system", wanted[key]))
 
     def lookup_people(self, planned):
         wanted = {}
@@ -968,56 +1005,57 @@ class Writer:
             for value in p.fields.values():
                 if isinstance(value, tuple) and value and value[0] == "person" and value[1]:
                     wanted[person_key(value[1], value[2])] = (value[1], value[2])
-        found = {}
+        unknown = {key: v for key, v in wanted.items() if key not in self.person_ids}
+        if not unknown:
+            return
         by_name = defaultdict(list)
-        names = {name.lower() for name, _ in wanted.values()}
-        for person in Person.objects.annotate(key=Lower("name")).filter(key__in=names):
-            by_name[person.key].append(person)
-        for key, (name, country) in wanted.items():
-            candidates = by_name.get(name.lower(), [])
-            match = next((c for c in candidates if c.country_id == (country.pk if country else None)), None)
-            found[key] = match or (candidates[0] if len(candidates) == 1 else Person(name=name, country=country))
-        return found
+        names = {name for name, _ in unknown}
+        for key, pk, country_id in (
+            Person.objects.annotate(key=Lower("name")).filter(key__in=names).values_list("key", "pk", "country_id")
+        ):
+            by_name[key].append((pk, country_id))
+        for key, (name, country) in unknown.items():
+            candidates = by_name.get(key[0], [])
+            same_country = [pk for pk, country_id in candidates if country_id == key[1]]
+            if same_country or len(candidates) == 1:
+                self.person_ids[key] = (same_country or [candidates[0][0]])[0]
+            else:
+                self.person_ids[key] = New("person", (name, country))
 
     def lookup_sources(self):
-        found = {}
         for key, fields in self.importer.sources.items():
-            found[key] = Source.objects.filter(outlet=fields["outlet"], title=fields["title"]).first() or Source(
-                **fields
-            )
-        return found
+            if key not in self.sources:
+                found = Source.objects.filter(outlet=fields["outlet"], title=fields["title"]).first()
+                self.sources[key] = found or Source(**fields)
 
     # ----------------------------------------------------------------- write
 
-    def write(self):
-        user, reason = self.user, self.reason
-        for model, objects in (
-            (Source, [s for s in self.sources.values() if s.pk is None]),
-            (Person, [p for p in self.people.values() if p.pk is None]),
-            (System, [s for s in self.systems.values() if s.pk is None]),
-        ):
-            created = bulk_create_with_history(
-                objects, model, batch_size=BATCH, default_user=user, default_change_reason=reason
-            )
-            for obj, saved in zip(objects, created, strict=True):
-                obj.pk = saved.pk
-        new_records = []
-        for p, values in self.to_create:
-            record = self.model(**values, published=self.publish and bool(p.citations))
-            new_records.append((p, record))
-        created = bulk_create_with_history(
-            [r for _, r in new_records], self.model, batch_size=BATCH, default_user=user, default_change_reason=reason
+    def create(self, model, objects):
+        return bulk_create_with_history(
+            objects, model, batch_size=BATCH, default_user=self.user, default_change_reason=self.reason
         )
-        for (_p, record), saved in zip(new_records, created, strict=True):
-            record.pk = saved.pk
+
+    def write(self, to_create, to_update):
+        new_sources = [s for s in self.sources.values() if s.pk is None]
+        if new_sources:
+            self.create(Source, new_sources)
+        self.create_missing(
+            System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.free_slug(key[0]))
+        )
+        self.create_missing(Person, "person", lambda key: Person(name=key[0], country=key[1]))
+        records = [
+            self.model(**self.resolved(values), published=self.publish and bool(p.citations)) for p, values in to_create
+        ]
+        self.create(self.model, records)
         items, citations = [], []
-        for p, record in new_records:
+        for (p, _), record in zip(to_create, records, strict=True):
             items += self.items_for(p, record)
             citations += self.citations_for(p.citations, record)
         updates, fields = [], set()
-        for p, obj, values, changed, replace_items, new_citations in self.to_update:
+        for p, obj, values, changed, replace_items, new_citations in to_update:
+            resolved = self.resolved(values)
             for name in changed:
-                setattr(obj, name, True if name == "published" else values[name])
+                setattr(obj, name, True if name == "published" else resolved[name])
             fields.update(changed)
             updates.append(obj)
             if replace_items:
@@ -1030,18 +1068,59 @@ class Writer:
                 self.model,
                 sorted(fields | {"updated_at"}),
                 batch_size=BATCH,
-                default_user=user,
-                default_change_reason=reason,
+                default_user=self.user,
+                default_change_reason=self.reason,
             )
-        bulk_create_with_history(items, RequestItem, batch_size=BATCH, default_user=user, default_change_reason=reason)
-        bulk_create_with_history(citations, Citation, batch_size=BATCH, default_user=user, default_change_reason=reason)
+        self.create(RequestItem, items)
+        self.create(Citation, citations)
+
+    def create_missing(self, model, kind, build):
+        """Create the people or systems this batch names that are still New; remember their ids."""
+        ids = self.person_ids if kind == "person" else self.system_ids
+        missing = {key: marker for key, marker in ids.items() if isinstance(marker, New)}
+        if not missing:
+            return
+        if kind == "system":
+            self.reserve_slugs([marker.key[0] for marker in missing.values()])
+        objects = [build(marker.key) for marker in missing.values()]
+        self.create(model, objects)
+        for key, obj in zip(missing, objects, strict=True):
+            ids[key] = obj.pk
+
+    def reserve_slugs(self, designations):
+        """Free slugs for new systems. The catalogue of systems is small (thousands), so its slugs are read once."""
+        if self.taken_slugs is None:
+            self.taken_slugs = set(System.objects.values_list("slug", flat=True))
+        self.slugs = {}
+        for designation in designations:
+            base = slugify(designation)[:120] or "system"
+            slug, n = base, 1
+            while slug in self.taken_slugs:
+                n += 1
+                slug = f"{base}-{n}"
+            self.taken_slugs.add(slug)
+            self.slugs[designation] = slug
+
+    def free_slug(self, designation):
+        return self.slugs[designation]
+
+    def resolved(self, values):
+        """Values with people and systems created in this batch replaced by their ids."""
+        out = {}
+        for name, value in values.items():
+            if name in ("requested_by_id", "addressed_to_id") and isinstance(value, New):
+                value = self.person_ids[person_key(*value.key)]
+            elif name == "system_id" and isinstance(value, New):
+                value = self.system_ids[value.key[0].lower()]
+            out[name] = value
+        return out
 
     def items_for(self, planned, record):
         return [
             RequestItem(
                 request=record,
                 equipment_type=item["equipment_type"],
-                system=self.systems.get(item["system"].lower()) if item["system"] else None,
+                system_id=self.system_ids[item["system"].lower()] if item["system"] else None,
                 description=item["description"][:500],
                 help_kind=item["help_kind"],
                 hedged=item["hedged"],
