@@ -201,6 +201,11 @@ def test_deployments_round_trip_and_bad_rows(client, demo):
     assert outcome.created == 3
     s400 = Deployment.objects.get(uid="00000000-0000-4000-8000-000000000022")
     assert (s400.host_country.iso2, s400.system.designation, s400.end_display) == ("BY", "S-400", "2023")
+    assert (float(s400.latitude), float(s400.longitude)) == (53.9, 27.56)
+    # Exported again (coordinates and partial dates included) and re-imported: nothing changes.
+    Deployment.objects.update(published=True)  # imported as drafts; the public CSV shows published ones
+    again = run_import("deployments", b"".join(client.get("/deployments.csv").streaming_content), "d.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
 
 
 def test_files_that_cannot_be_read_are_refused_whole():

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from django.db import IntegrityError, transaction
@@ -481,8 +482,9 @@ class Importer:
         coordinates = []
         for column in ("latitude", "longitude"):
             try:
-                coordinates.append(float(row[column]) if row[column] else None)
-            except ValueError:
+                # Decimal, as stored (5 places): a float would never compare equal on re-import.
+                coordinates.append(Decimal(row[column]).quantize(Decimal("0.00001")) if row[column] else None)
+            except (InvalidOperation, ValueError):
                 p.append(Problem(line, column, f"{row[column]!r} is not a number"))
                 coordinates.append(None)
         lat, lon = coordinates
