@@ -55,3 +55,9 @@ def cell_query(context, row, column):
 @register.filter
 def quantity(value):
     return "—" if value is None else f"{value:,}"
+
+
+@register.filter
+def values_of(chosen, name):
+    """The values of one query parameter, from the view's {parameter: [values]}."""
+    return chosen.get(name, [])
