@@ -81,6 +81,7 @@ def test_profiles(client, data):
     assert system.context["request_count"] == 1 and system.context["deployment_count"] == 1
     assert client.get("/countries/XX/").status_code == 404
     assert client.get("/countries/Venezuela/").status_code == 404
+    assert client.get("/countries/%C2%B2/").status_code == 404
     assert client.get("/systems/no-such-thing/").status_code == 404
 
 
@@ -124,6 +125,7 @@ def test_dates_show_at_their_real_precision(client, data):
     ("query", "parameter", "message"),
     [
         ("?requester=XX", "requester", "Unknown country code: XX"),
+        ("?requester=%C2%B2", "requester", "Unknown country code: ²"),  # a digit to str.isdigit(), not to int()
         ("?supplier=RU&supplier=ZZ", "supplier", "Unknown country code: ZZ"),
         ("?type=lasers", "type", "Unknown equipment type code: lasers"),
         ("?system=death-star", "system", "Unknown system code: death-star"),

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -40,7 +42,7 @@ class PublishableForm(forms.ModelForm):
     def submitted_citation_count(self):
         prefix = "citations"
         total = self.data.get(f"{prefix}-TOTAL_FORMS")
-        if total is None or not str(total).isdigit():
+        if total is None or not re.fullmatch(r"[0-9]{1,6}", str(total)):
             return None  # the citation inline is not on this form: the saved citations count
         return sum(
             1

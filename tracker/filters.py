@@ -64,9 +64,11 @@ class CodeListField(forms.Field):
 
 def resolve_countries(codes):
     """ISO alpha-2 codes, any case; a number names a non-state party (which has no ISO code)."""
-    keys = [c if c.isdigit() else c.upper() for c in codes]
-    iso2 = {k for k in keys if not k.isdigit()}
-    pks = {int(k) for k in keys if k.isdigit() and len(k) < 18}
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+    number = re.compile(r"[0-9]{1,17}")
+    keys = [c if number.fullmatch(c) else c.upper() for c in codes]
+    iso2 = {k for k in keys if not number.fullmatch(k)}
+    pks = {int(k) for k in keys if number.fullmatch(k)}
     by_key = {c.code: c for c in Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True))}
     return in_order(keys, by_key, codes)
 

@@ -530,7 +530,7 @@ class Importer:
         """Our CSV lists sources as 'Outlet: Title; …' with the best grades only."""
         names = [n.strip() for n in (row.get("sources") or "").split("; ") if n.strip()]
         credibility = row.get("best_credibility") or "6"
-        if not credibility.isdigit() or not 1 <= int(credibility) <= 6:
+        if not re.fullmatch(r"[1-6]", credibility):
             problems.append(Problem(record.line, "best_credibility", f"{credibility!r} is not 1 to 6"))
             credibility = "6"
         for name in names:

@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -167,7 +169,7 @@ PROFILE_ROWS = 20
 
 
 def country_detail(request, code):
-    if code.isdigit():
+    if re.fullmatch(r"[0-9]{1,17}", code):
         country = get_object_or_404(Country, pk=code, iso2__isnull=True)
     elif len(code) == 2:
         country = get_object_or_404(Country, iso2=code.upper())
