@@ -331,7 +331,6 @@ class Importer:
         self.countries = CountryResolver()
         self.types = {t.slug: t for t in EquipmentType.objects.all()}
         self.type_names = {t.name.lower(): t for t in self.types.values()}
-        self.problems = []
         self.notes = []
         self.sources = {}  # key -> dict of Source fields
 
@@ -1042,7 +1041,7 @@ class Writer:
         if new_sources:
             self.create(Source, new_sources)
         self.create_missing(
-            System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.free_slug(key[0]))
+            System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.slugs[key[0]])
         )
         self.create_missing(Person, "person", lambda key: Person(name=key[0], country=key[1]))
         records = [
@@ -1102,9 +1101,6 @@ class Writer:
                 slug = f"{base}-{n}"
             self.taken_slugs.add(slug)
             self.slugs[designation] = slug
-
-    def free_slug(self, designation):
-        return self.slugs[designation]
 
     def resolved(self, values):
         """Values with people and systems created in this batch replaced by their ids."""

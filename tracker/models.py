@@ -151,10 +151,6 @@ class Country(models.Model):
         """What URLs and filters call it: the ISO alpha-2 code, or the id of a non-state party."""
         return self.iso2 or str(self.pk)
 
-    @property
-    def is_state(self):
-        return bool(self.iso2)
-
 
 class EquipmentType(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -318,9 +314,6 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         """What the public sees: published, and cited (even if a write bypassed validation)."""
         return self.filter(self.cited_condition(), published=True)
-
-    def drafts(self):
-        return self.filter(published=False)
 
     def uncited(self):
         return self.exclude(self.cited_condition())
