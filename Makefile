@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Production never goes through this Makefile (see README, "Production").
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint format browser clean
+.PHONY: run test bench setup lint format browser bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,18 @@ format: $(VENV)/.dev
 test: $(VENV)/.dev browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Performance: databases of 100,000 and 1,000,000 synthetic requests on SQLite and
+# PostgreSQL, served by gunicorn, measured against references. Takes about half
+# an hour the first time (the databases are kept for the next run). See README.
+bench-tools:
+	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { \
+	  echo "Installing Debian's wrk and sqlite3 for the benchmark"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk sqlite3; }
+
+bench: $(VENV)/.dev bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts

@@ -1,10 +1,15 @@
+import datetime
 import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,8 +32,126 @@ from .models import (
     Source,
     System,
 )
+from .pagination import count_up_to
 
 # ---------------------------------------------------------------- shared parts
+
+
+ADMIN_COUNT_REACH = 1000  # rows counted beyond the page shown; templates/admin/tracker/ say "more than" past it
+
+
+class CappedPaginator(Paginator):
+    """Counts up to `reach` rows, never all of them: past that the count is reach + 1 and
+    `capped` is set, so the templates say "more than reach" and show no last page."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, reach):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.reach = reach
+        self.capped = False
+
+    @property
+    def count(self):
+        if not hasattr(self, "_count"):
+            self._count = count_up_to(self.object_list, self.reach)
+            self.capped = self._count > self.reach
+        return self._count
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        pages = list(super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends))
+        if not self.capped:
+            return pages
+        # The last page number would be a guess: stop after the pages near this one.
+        pages = [p for p in pages if p == self.ELLIPSIS or p <= int(number) + on_each_side]
+        return [*pages, self.ELLIPSIS] if pages[-1] != self.ELLIPSIS else pages
+
+
+class BigChangelist:
+    """For models with a million rows: no COUNT(*) over them all, once or twice per page."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice, each over every row
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        try:
+            page = max(int(request.GET.get(PAGE_VAR, 1)), 1)
+        except ValueError:
+            page = 1
+        # Counting from the start up to a little past the page shown keeps the Next page reachable.
+        reach = min(page, 10_000) * per_page + ADMIN_COUNT_REACH
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, reach=reach)
+
+
+def count_of(model, field):
+    """How many `model` rows point at each row: a correlated subquery, which the database
+    runs for the rows on the page only, where Count() would GROUP BY every row first."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Years, newest first, between the first and last dates (two index lookups), where
+    date_hierarchy would read DISTINCT years over every row. Decades for long spans."""
+
+    field = None  # set by year_filter()
+    MAX_YEARS = 30
+
+    def lookups(self, request, model_admin):
+        rows = model_admin.model.objects
+        first = rows.aggregate(d=Min(self.field))["d"]  # one aggregate per query: SQLite uses the index only then
+        last = rows.aggregate(d=Max(self.field))["d"]
+        if first is None:
+            return []
+        if last.year - first.year < self.MAX_YEARS:
+            return [(str(y), str(y)) for y in range(last.year, first.year - 1, -1)]
+        return [(f"{d}s", f"{d}s") for d in range(last.year // 10 * 10, first.year // 10 * 10 - 1, -10)]
+
+    def has_output(self):
+        return True  # even with no dates yet, so that ?…_year= still filters (to nothing)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        decade = value.endswith("s")
+        try:
+            start = int(value.removesuffix("s"))
+            first, after = datetime.date(start, 1, 1), datetime.date(start + (10 if decade else 1), 1, 1)
+        except (ValueError, OverflowError):
+            raise IncorrectLookupParameters(f"{value!r} is not a year") from None
+        return queryset.filter(**{f"{self.field}__gte": first, f"{self.field}__lt": after})
+
+
+def year_filter(field, title):
+    return type(
+        f"YearFilter_{field}", (YearFilter,), {"field": field, "title": title, "parameter_name": f"{field}_year"}
+    )
+
+
+class CountryFilter(admin.RelatedFieldListFilter):
+    """Every country (a few hundred rows), where RelatedOnlyFieldListFilter would read
+    DISTINCT countries over every row; shown closed until used."""
+
+    template = "admin/tracker/long_filter.html"
+
+
+class ItemTypeFilter(admin.SimpleListFilter):
+    """Requests with an item of this type: EXISTS, where filtering through items would
+    need DISTINCT over the whole result."""
+
+    title = "item equipment type"
+    parameter_name = "item_type"
+
+    def lookups(self, request, model_admin):
+        return [(str(t.pk), t.name) for t in EquipmentType.objects.only("name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            pk = int(self.value())
+        except ValueError:
+            raise IncorrectLookupParameters(f"{self.value()!r} is not an equipment type") from None
+        return queryset.filter(Exists(RequestItem.objects.filter(request=OuterRef("pk"), equipment_type=pk)))
 
 
 class PublishableForm(forms.ModelForm):
@@ -61,7 +184,7 @@ class CitationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(BigChangelist, SimpleHistoryAdmin):
     form = PublishableForm
     actions = ["publish", "unpublish"]
     readonly_fields = ["external_id", "created_at", "updated_at"]
@@ -85,7 +208,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
         count = queryset.unpublish()
         self.message_user(request, f"Moved {count} record(s) back to draft.", messages.SUCCESS)
 
-    @admin.display(description="citations", ordering="citation_count")
+    # Not sortable: sorting by it would count the citations of every row.
+    @admin.display(description="citations")
     def citations_shown(self, obj):
         if obj.citation_count == 0:
             return format_html('<span style="color:#b00">{}</span>', "none")
@@ -209,7 +333,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(BigChangelist, SimpleHistoryAdmin):
     list_display = ["source", "cited_record", "credibility", "reliability", "quote_start"]
     list_filter = ["credibility", "source__reliability", "source__kind"]
     list_select_related = [
@@ -274,9 +398,10 @@ class ArmsRequestAdmin(PublishableAdmin):
         "status",
         "channel",
         "date_precision",
-        "items__equipment_type",
-        ("requester", admin.RelatedOnlyFieldListFilter),
-        ("supplier", admin.RelatedOnlyFieldListFilter),
+        year_filter("date", "year"),
+        ItemTypeFilter,
+        ("requester", CountryFilter),
+        ("supplier", CountryFilter),
     ]
     search_fields = [
         "summary",
@@ -292,7 +417,6 @@ class ArmsRequestAdmin(PublishableAdmin):
         "items__description",
         "items__system__designation",
     ]
-    date_hierarchy = "date"
     autocomplete_fields = ["requester", "supplier", "requested_by", "addressed_to"]
     inlines = [RequestItemInline, CitationInline]
     fieldsets = [
@@ -303,19 +427,25 @@ class ArmsRequestAdmin(PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
+        # for_admin_list(), with its counts as correlated subqueries instead of a GROUP BY over every row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("requester", "supplier", "requested_by", "addressed_to")
+            .annotate(item_count=count_of(RequestItem, "request"), citation_count=count_of(Citation, "request"))
+        )
 
     @admin.display(description="date", ordering="date")
     def date_shown(self, obj):
         return obj.date_display
 
-    @admin.display(description="items", ordering="item_count")
+    @admin.display(description="items")  # not sortable, like citations
     def item_count(self, obj):
         return obj.item_count
 
 
 @admin.register(RequestItem)
-class RequestItemAdmin(SimpleHistoryAdmin):
+class RequestItemAdmin(BigChangelist, SimpleHistoryAdmin):
     list_display = [
         "description",
         "request",
@@ -354,9 +484,10 @@ class DeploymentAdmin(PublishableAdmin):
         PublishedFilter,
         "status",
         "equipment_type",
-        "region",
-        ("country", admin.RelatedOnlyFieldListFilter),
-        ("host_country", admin.RelatedOnlyFieldListFilter),
+        year_filter("start_date", "start year"),
+        # Not "region": its choices would be DISTINCT over every deployment (search finds a region).
+        ("country", CountryFilter),
+        ("host_country", CountryFilter),
     ]
     search_fields = [
         "unit",
@@ -371,7 +502,6 @@ class DeploymentAdmin(PublishableAdmin):
         "host_country__name",
         "system__designation",
     ]
-    date_hierarchy = "start_date"
     autocomplete_fields = ["country", "host_country", "equipment_type", "system"]
     inlines = [CitationInline]
     fieldsets = [
@@ -384,7 +514,12 @@ class DeploymentAdmin(PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "host_country", "equipment_type", "system")
+            .annotate(citation_count=count_of(Citation, "deployment"))
+        )
 
     @admin.display(description="unit or description")
     def what(self, obj):

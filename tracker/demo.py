@@ -33,6 +33,7 @@ from .models import (
     SourceKind,
     System,
 )
+from .search import refresh_later
 
 REASON = "Demo data from the seed article"
 YEAR_2025 = (datetime.date(2025, 1, 1), DatePrecision.YEAR)
@@ -268,6 +269,7 @@ def _tracked(obj):
 
 
 @transaction.atomic
+@refresh_later()  # saves below refresh search documents; once per request, at the end
 def load_demo():
     """Create what is missing; returns a dict of how many of each were created."""
     created = dict.fromkeys(["sources", "people", "systems", "requests", "deployments"], 0)

@@ -9,7 +9,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from .dates import DatePrecision, period_end
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     RequestStatus,
     System,
 )
+from .pagination import Key, ordering
 
 # ------------------------------------------------------------------ fields
 
@@ -156,29 +157,35 @@ def overlaps_from(field, precision_field, first_day):
 
 # ----------------------------------------------------------------- requests
 
+NEWEST = [Key("date", descending=True, nullable=True), Key("id", descending=True)]
 REQUEST_SORTS = {
-    "-date": ("Newest first", [F("date").desc(nulls_last=True), "-id"]),
-    "date": ("Oldest first", [F("date").asc(nulls_last=True), "id"]),
-    "requester": ("Requester A–Z", ["requester__name", F("date").desc(nulls_last=True), "-id"]),
-    "-requester": ("Requester Z–A", ["-requester__name", F("date").desc(nulls_last=True), "-id"]),
-    "supplier": ("Asked country A–Z", ["supplier__name", F("date").desc(nulls_last=True), "-id"]),
-    "-supplier": ("Asked country Z–A", ["-supplier__name", F("date").desc(nulls_last=True), "-id"]),
-    "status": ("Status", ["status", F("date").desc(nulls_last=True), "-id"]),
-    "-status": ("Status, reversed", ["-status", F("date").desc(nulls_last=True), "-id"]),
+    "-date": ("Newest first", NEWEST),
+    "date": ("Oldest first", [Key("date", nullable=True), Key("id")]),
+    "requester": ("Requester A–Z", [Key("requester__name"), *NEWEST]),
+    "-requester": ("Requester Z–A", [Key("requester__name", descending=True), *NEWEST]),
+    "supplier": ("Asked country A–Z", [Key("supplier__name"), *NEWEST]),
+    "-supplier": ("Asked country Z–A", [Key("supplier__name", descending=True), *NEWEST]),
+    "status": ("Status", [Key("status"), *NEWEST]),
+    "-status": ("Status, reversed", [Key("status", descending=True), *NEWEST]),
 }
 DEFAULT_REQUEST_SORT = "-date"
 
 
 class SortFilter(django_filters.ChoiceFilter):
-    """?sort=…: a fixed set of orderings, each ending in the id so pages never shuffle."""
+    """?sort=…: a fixed set of orderings, each a list of pagination Keys ending in the id so pages never shuffle."""
 
     def __init__(self, sorts, **kwargs):
         self.sorts = sorts
         super().__init__(choices=[(key, label) for key, (label, _) in sorts.items()], label="Sort", **kwargs)
 
+    def chosen(self, value):
+        """(sort name, its Keys): no value means the first sort."""
+        name = value or next(iter(self.sorts))
+        return name, self.sorts[name][1]
+
     def filter(self, qs, value):
-        # Always applied (FilterSets here are always bound): no value means the first sort.
-        return qs.order_by(*self.sorts[value or next(iter(self.sorts))][1])
+        # Always applied (FilterSets here are always bound).
+        return qs.order_by(*ordering(self.chosen(value)[1]))
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -204,19 +211,7 @@ class RequestFilter(django_filters.FilterSet):
     COUNTRY_PARAMS = ("country", "requester", "supplier")
 
     def search(self, qs, name, value):
-        words = value.split()
-        for word in words:
-            items = RequestItem.objects.filter(request=OuterRef("pk")).filter(
-                Q(description__icontains=word) | Q(system__designation__icontains=word)
-            )
-            qs = qs.filter(
-                Q(summary__icontains=word)
-                | Q(notes__icontains=word)
-                | Q(requested_by__name__icontains=word)
-                | Q(addressed_to__name__icontains=word)
-                | Exists(items)
-            )
-        return qs
+        return qs.matching(value)
 
     def filter_country(self, qs, name, countries):
         return qs.filter(Q(requester__in=countries) | Q(supplier__in=countries)) if countries else qs
@@ -253,11 +248,11 @@ class RequestFilter(django_filters.FilterSet):
 # -------------------------------------------------------------- deployments
 
 DEPLOYMENT_SORTS = {
-    "-start": ("Newest first", [F("start_date").desc(nulls_last=True), "-id"]),
-    "start": ("Oldest first", [F("start_date").asc(nulls_last=True), "id"]),
-    "country": ("Deploying country A–Z", ["country__name", "-id"]),
-    "-country": ("Deploying country Z–A", ["-country__name", "-id"]),
-    "status": ("Status", ["status", "-id"]),
+    "-start": ("Newest first", [Key("start_date", descending=True, nullable=True), Key("id", descending=True)]),
+    "start": ("Oldest first", [Key("start_date", nullable=True), Key("id")]),
+    "country": ("Deploying country A–Z", [Key("country__name"), Key("id", descending=True)]),
+    "-country": ("Deploying country Z–A", [Key("country__name", descending=True), Key("id", descending=True)]),
+    "status": ("Status", [Key("status"), Key("id", descending=True)]),
 }
 
 

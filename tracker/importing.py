@@ -44,6 +44,7 @@ from .models import (
     SourceKind,
     System,
 )
+from .search import refresh_later, refresh_search_text
 
 BATCH = 2000
 MAX_PROBLEMS_STORED = 2000
@@ -940,7 +941,9 @@ class Writer:
         self.created += len(to_create)
         self.updated += len(to_update)
         if write:
-            self.write(to_create, to_update)
+            # Replacing items deletes them one by one, with signals: refresh each request once instead.
+            with refresh_later():
+                self.write(to_create, to_update)
 
     def existing(self, planned):
         found = {}
@@ -1074,6 +1077,8 @@ class Writer:
             )
         self.create(RequestItem, items)
         self.create(Citation, citations)
+        if self.model is ArmsRequest:  # bulk writes send no signals
+            refresh_search_text([record.pk for record in records] + [obj.pk for _, obj, *_ in to_update])
 
     def create_missing(self, model, kind, build):
         """Create the people or systems this batch names that are still New; remember their ids."""

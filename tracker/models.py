@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -410,10 +410,26 @@ class ArmsRequestQuerySet(PublishableQuerySet):
 
     def for_list(self):
         """Everything a list row, a detail page or a CSV row shows, in a fixed number of queries."""
-        return self.select_related("requester", "supplier", "requested_by", "addressed_to").prefetch_related(
-            models.Prefetch("items", queryset=RequestItem.objects.select_related("equipment_type", "system")),
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        return (
+            self.select_related("requester", "supplier", "requested_by", "addressed_to")
+            .prefetch_related(
+                models.Prefetch("items", queryset=RequestItem.objects.select_related("equipment_type", "system")),
+                models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            )
+            .defer("search_text")  # never shown, and as long as everything else on the row
         )
+
+    def matching(self, text):
+        """The ?q= search: every word of text, as a prefix, in the request's search document (tracker/search.py)."""
+        from .search import matching  # search.py imports this module
+
+        return self.filter(matching(text, connections[self.db].vendor))
+
+    def refresh_search_text(self):
+        """Recompute these requests' search documents, e.g. after writing them in bulk."""
+        from .search import refresh_search_text
+
+        return refresh_search_text(self.values_list("pk", flat=True))
 
     def for_admin_list(self):
         return (
@@ -450,8 +466,10 @@ class ArmsRequest(Publishable):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UNKNOWN)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
     summary = models.TextField(help_text="Who asked whom for what, in a sentence, as the sources put it.")
+    # What ?q= searches, derived from the fields above and the items (tracker/search.py); indexed.
+    search_text = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ArmsRequestQuerySet.as_manager()
 
     citation_field = "request"

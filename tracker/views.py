@@ -1,18 +1,20 @@
 import re
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count
-from django.http import Http404
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 
-from . import exports
+from . import exports, pagination
 from .filters import DeploymentFilter, RequestFilter
 from .models import ArmsRequest, Country, Deployment, EquipmentType, System
 from .reports import timeline, who_asked_whom
 
 PER_PAGE = 50
+COUNT_CAP = 1000  # a list page counts this many rows at most; its summary fragment counts them all
 MATRIX_LIMIT = 40  # rows and columns on the page; the CSV has them all
-SYSTEM_SUGGESTIONS = 500  # the system box suggests this many; any slug can be typed
+SUGGESTIONS = 20  # systems suggested per keystroke
 
 
 def filter_errors(filterset):
@@ -28,47 +30,73 @@ def apply(filterset_class, request, queryset):
     return filterset, queryset.none(), filter_errors(filterset)
 
 
-def paginate(request, queryset, errors):
-    paginator = Paginator(queryset, PER_PAGE)
-    number = request.GET.get("page", "1")
-    try:
-        return paginator.page(number)
-    except (PageNotAnInteger, EmptyPage):
-        last = paginator.num_pages
-        errors.append(("page", f"There is no page {number[:20]!r}: pages run from 1 to {last}."))
-        return Paginator(queryset.none(), PER_PAGE).page(1)
+def paginate(request, filterset, rows, errors):
+    """The page the ?after= or ?before= cursor names, or the first; a bad cursor is a named error."""
+    after, before = request.GET.get("after", ""), request.GET.get("before", "")
+    if request.GET.get("page", "1") not in ("", "1"):
+        errors.append(("page", "Pages are no longer numbered: follow the Next and Previous links."))
+    elif after and before:
+        errors.append(("before", "Give ?after= or ?before=, not both."))
+    if not errors:
+        sort, keys = filterset.filters["sort"].chosen(filterset.form.cleaned_data.get("sort"))
+        try:
+            return pagination.paginate(rows, keys, sort, PER_PAGE, after=after, before=before)
+        except pagination.BadCursor as error:
+            token = before or after
+            errors.append(("before" if before else "after", f"{token[:20]!r}{'…' * (len(token) > 20)} {error}"))
+    return pagination.Page(object_list=[], has_next=False, has_previous=False)
 
 
-def choices_context(request):
-    """What the filter forms offer: short lists only, and the values currently chosen."""
+def choices_context(request, filterset):
+    """What the filter forms offer: short lists only, and the values currently chosen.
+
+    Systems are suggested as the user types (system_suggestions); only those chosen are rendered.
+    """
+    valid = filterset.is_valid()
     return {
         "countries": Country.objects.only("name", "iso2"),
         "types": EquipmentType.objects.only("name", "slug"),
-        "systems": System.objects.only("designation", "slug")[:SYSTEM_SUGGESTIONS],
+        "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
     }
 
 
-def list_page(request, template, filterset_class, queryset, extra=None):
+def list_page(request, template, filterset_class, queryset):
     filterset, rows, errors = apply(filterset_class, request, queryset)
-    page = paginate(request, rows, errors)
+    page = paginate(request, filterset, rows, errors)
+    if errors or (not page.has_previous and not page.has_next):
+        count = len(page)  # the whole set is on this page: no need to count it
+    else:
+        count = pagination.count_up_to(rows, COUNT_CAP)
     context = {
         "filter": filterset,
         "page": page,
         "errors": errors,
-        "count": page.paginator.count,
-        **choices_context(request),
+        "count": count,
+        "count_cap": COUNT_CAP,
+        **choices_context(request, filterset),
+    }
+    return render(request, template, context, status=400 if errors else 200)
+
+
+def summary(request, template, filterset_class, queryset, extra=None):
+    """What a list page leaves out because it reads the whole filtered set: the exact count, the timeline."""
+    filterset, rows, errors = apply(filterset_class, request, queryset)
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "count": 0 if errors else rows.count(),
         **(extra(rows) if extra and not errors else {}),
     }
     return render(request, template, context, status=400 if errors else 200)
 
 
-def csv_response(request, kind, filterset_class, queryset, columns, rows):
+def csv_response(request, kind, filterset_class, queryset, report):
     filterset, qs, errors = apply(filterset_class, request, queryset)
     if errors:
         return error_page(request, errors)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    return exports.stream_csv(exports.filename_for(kind, filterset), columns, rows(qs, base_url))
+    return report(exports.filename_for(kind, filterset), qs, base_url)
 
 
 def error_page(request, errors):
@@ -96,11 +124,15 @@ def home(request):
 
 
 def request_list(request):
-    return list_page(
+    return list_page(request, "tracker/request_list.html", RequestFilter, ArmsRequest.objects.published().for_list())
+
+
+def request_summary(request):
+    return summary(
         request,
-        "tracker/request_list.html",
+        "tracker/request_summary.html",
         RequestFilter,
-        ArmsRequest.objects.published().for_list(),
+        ArmsRequest.objects.published(),
         extra=lambda rows: {"timeline": timeline(rows)},
     )
 
@@ -111,8 +143,7 @@ def request_csv(request):
         "requests",
         RequestFilter,
         ArmsRequest.objects.published(),
-        exports.REQUEST_COLUMNS,
-        exports.request_rows,
+        exports.request_report,
     )
 
 
@@ -127,7 +158,7 @@ def matrix(request):
         "filter": filterset,
         "errors": errors,
         "matrix": None if errors else who_asked_whom(rows, limit=MATRIX_LIMIT),
-        **choices_context(request),
+        **choices_context(request, filterset),
     }
     return render(request, "tracker/matrix.html", context, status=400 if errors else 200)
 
@@ -149,14 +180,17 @@ def deployment_list(request):
     )
 
 
+def deployment_summary(request):
+    return summary(request, "tracker/deployment_summary.html", DeploymentFilter, Deployment.objects.published())
+
+
 def deployment_csv(request):
     return csv_response(
         request,
         "deployments",
         DeploymentFilter,
         Deployment.objects.published(),
-        exports.DEPLOYMENT_COLUMNS,
-        exports.deployment_rows,
+        exports.deployment_report,
     )
 
 
@@ -205,3 +239,24 @@ def system_detail(request, slug):
         "timeline": timeline(requests),
     }
     return render(request, "tracker/system_detail.html", context)
+
+
+def system_suggestions(request):
+    """GET ?q=su-3: up to SUGGESTIONS systems whose slug starts with q (slugified), as JSON for the filter form."""
+    prefix = slugify(request.GET.get("q", "")[:100])
+    if not prefix:
+        return JsonResponse([], safe=False)
+    systems = System.objects.filter(slug_prefix(prefix)).order_by("slug").values("slug", "designation")
+    return JsonResponse(list(systems[:SUGGESTIONS]), safe=False)
+
+
+def slug_prefix(prefix):
+    """A prefix match that walks the slug's unique index.
+
+    PostgreSQL's LIKE 'su-3%' uses the varchar_pattern_ops index Django adds to slug
+    fields; SQLite's LIKE ignores case, so it cannot use the index, but a range over
+    the BINARY-collated index is the same test for lowercase ASCII slugs.
+    """
+    if connection.vendor == "sqlite":
+        return Q(slug__gte=prefix, slug__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return Q(slug__startswith=prefix)

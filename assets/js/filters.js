@@ -12,3 +12,31 @@ document.querySelectorAll("form.filters").forEach((form) => {
 window.addEventListener("pageshow", () => {
   document.querySelectorAll("form.filters [disabled]").forEach((field) => (field.disabled = false));
 });
+// The system box suggests as the user types: the server sends up to 20 systems
+// whose slug starts with the last code typed (the page renders only those chosen).
+document.querySelectorAll("input[data-suggest-url]").forEach((input) => {
+  const list = document.getElementById(input.getAttribute("list"));
+  let timer, asked;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const codes = input.value.split(/[,;\s]+/);
+      const typed = codes.pop();
+      if (!typed || typed === asked) return;
+      asked = typed;
+      const url = new URL(input.dataset.suggestUrl, location.href);
+      url.searchParams.set("q", typed);
+      const response = await fetch(url);
+      if (!response.ok || typed !== asked) return;
+      const before = codes.length ? codes.join(", ") + ", " : "";
+      list.replaceChildren(
+        ...(await response.json()).map((system) => {
+          const option = document.createElement("option");
+          option.value = before + system.slug;
+          option.textContent = system.designation;
+          return option;
+        }),
+      );
+    }, 150);
+  });
+});

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tracker import views
+from tracker.models import ArmsRequest
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -24,7 +27,9 @@ def test_filter_open_follow_matrix_and_download(page, site, shoot):
     assert "supplier=ru" in page.url
     shoot(page, "requests-filtered-by-country")
 
-    # Then by a system: the filters add up and stay in the URL.
+    # Then by a system, which the server suggests as the user types: the filters add up and stay in the URL.
+    page.get_by_label("System").fill("su-3")
+    expect(page.locator("#system-slugs option[value='su-30mk2']")).to_have_count(1)
     page.get_by_label("System").fill("su-30mk2")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("table.requests tbody tr")).to_have_count(1)
@@ -83,3 +88,39 @@ def test_phone_width_and_dark_mode(browser, site, shoot):
     assert background == "rgb(13, 17, 23)"
     shoot(page, "requests-phone-dark")
     context.close()
+
+
+def test_filter_see_the_lazy_total_and_timeline_and_page_through(page, site, shoot, monkeypatch):
+    monkeypatch.setattr(views, "PER_PAGE", 1)  # the live server runs in this process
+    total = ArmsRequest.objects.published().filter(requester__iso2="VE").count()
+    assert total >= 3
+    page.goto(f"{site.url}/requests/")
+    page.get_by_label("Requester").fill("VE")
+    page.get_by_label("Requester").press("Escape")
+    page.get_by_label("Requester").press("Enter")
+    expect(page.locator(".count")).to_contain_text(f"{total} requests match · 1 on this page")
+
+    # The exact total and the timeline arrive after the page, in their own labelled region.
+    summary = page.get_by_role("region", name="Exact total and requests per month")
+    expect(summary).to_contain_text(f"{total} requests match in all")
+    expect(summary.locator("figure.timeline")).to_be_visible()
+    shoot(page, "requests-lazy-summary")
+
+    rows = page.locator("table.requests tbody tr")
+    link = page.locator("table.requests td.what a").first  # the row's detail link names it
+    first = link.get_attribute("href")
+    expect(page.get_by_role("link", name="« First")).to_have_count(0)
+    page.get_by_role("link", name="Next ›").click()
+    assert "after=" in page.url and "requester=VE" in page.url
+    expect(rows).to_have_count(1)
+    expect(link).not_to_have_attribute("href", first)
+    second = link.get_attribute("href")
+    page.get_by_role("link", name="Next ›").click()
+    expect(link).not_to_have_attribute("href", second)
+    page.get_by_role("link", name="‹ Previous").click()
+    assert "before=" in page.url
+    expect(link).to_have_attribute("href", second)
+    page.get_by_role("link", name="‹ Previous").click()
+    expect(link).to_have_attribute("href", first)
+    expect(page.get_by_role("link", name="« First")).to_have_count(0)
+    shoot(page, "requests-paged-back")

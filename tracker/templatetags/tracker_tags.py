@@ -3,6 +3,8 @@ from django.utils.html import format_html
 
 register = template.Library()
 
+PAGE_PARAMS = ("page", "after", "before")
+
 
 @register.simple_tag(takes_context=True)
 def sort_header(context, key, label, default="-date"):
@@ -10,7 +12,8 @@ def sort_header(context, key, label, default="-date"):
     request = context["request"]
     current = request.GET.get("sort") or default
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in PAGE_PARAMS:  # a cursor belongs to one sort
+        params.pop(name, None)
     if current == key:
         params["sort"], arrow, state = f"-{key}", " ▲", "ascending"
     elif current == f"-{key}":
@@ -46,7 +49,7 @@ def shade(count, largest):
 def cell_query(context, row, column):
     """The list URL's query for one matrix cell: the current filters plus this pair."""
     params = context["request"].GET.copy()
-    for name in ("page", "sort", "requester", "supplier"):
+    for name in (*PAGE_PARAMS, "sort", "requester", "supplier"):
         params.pop(name, None)
     params["requester"], params["supplier"] = row.code, column.code
     return "?" + params.urlencode()

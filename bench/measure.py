@@ -1,0 +1,289 @@
+"""Measure one prepared database against its references; print the results as JSON.
+
+Run by bench/run.py with DJANGO_SETTINGS_MODULE=bench.settings, DATABASE_URL set
+and the site served by gunicorn on --port. Times are the best of a few runs.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib import admin  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+
+from tracker import exports, pagination  # noqa: E402
+from tracker.filters import RequestFilter  # noqa: E402
+from tracker.models import ArmsRequest  # noqa: E402
+from tracker.search import matching  # noqa: E402
+from tracker.synthetic import generate  # noqa: E402
+
+EXPORT_MIN_ROWS = 250_000
+EXPORT_FILTERS = ["supplier=RU,US,CN,FR", "date_from=1980", ""]
+LIST_FILTER = "supplier=RU,US,CN,FR"
+EMPTY_FORM = "status=refused&date_from=2099"  # matches nothing: the page is its form
+DEEP = 10_000 * 50  # page 10,000
+
+
+def best(action, repeat=5):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def filterset(query):
+    request = RequestFactory().get("/requests/?" + query)
+    bound = RequestFilter(request.GET, queryset=ArmsRequest.objects.published(), request=request)
+    assert bound.is_valid(), bound.errors
+    return bound
+
+
+def run_sql(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def report_sql(query):
+    return exports.RequestReport(filterset(query).qs, "http://127.0.0.1").sql()
+
+
+# ------------------------------------------------------------------ export
+
+
+def inline(sql, params):
+    """SQL with its parameters written in, for the sqlite3 command line."""
+    quoted = [str(p) if isinstance(p, int) else "'" + str(p).replace("'", "''") + "'" for p in params]
+    return sql.replace("%s", "{}").format(*quoted) if "{" not in sql else None
+
+
+def reference_dump(query, database):
+    sql, params = report_sql(query)
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        settings = connection.settings_dict
+        dsn = (
+            f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname={settings['NAME']}"
+        )
+
+        def dump():
+            with psycopg.connect(dsn) as conn, conn.cursor() as cursor:
+                cursor.execute("SET jit = off")  # as the site's reports run
+                with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                    for _ in copy:
+                        pass
+
+        return best(dump, 2), "COPY (SELECT …) TO STDOUT WITH CSV, psycopg"
+    text = inline(sql, params)
+    command = ["sqlite3", "-csv", database, text]
+    return best(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), 2), "sqlite3 -csv"
+
+
+def worker_pids(master):
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def rss(pid):
+    match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) * 1024
+
+
+def fetch(port, path, stop_after_first_row=False):
+    """(time to the first data row, whole time, rows, status) of one GET over HTTP."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    first, lines, seen_header = None, 0, False
+    while chunk := response.read1(1 << 16):
+        lines += chunk.count(b"\n")
+        if first is None and lines >= 2 or (lines >= 1 and seen_header and first is None):
+            first = time.perf_counter() - started
+            if stop_after_first_row:
+                break
+        seen_header = seen_header or lines >= 1
+    total = time.perf_counter() - started
+    conn.close()
+    return first, total, lines - 1, response.status
+
+
+def measure_export(port, master, database):
+    counts = {}
+    for query in EXPORT_FILTERS:
+        sql, params = report_sql(query)
+        counts[query] = run_sql(f"SELECT COUNT(*) FROM ({sql}) t", params)[0][0]
+        if counts[query] >= EXPORT_MIN_ROWS:
+            break
+    query = max(counts, key=lambda q: (counts[q] >= EXPORT_MIN_ROWS, -len(q), counts[q]))
+    path = "/requests.csv?" + query
+    fetch(port, path, stop_after_first_row=True)  # warm every worker's code paths a little
+    pids = worker_pids(master)
+    idle = {pid: rss(pid) for pid in pids}
+    peak = dict(idle)
+    sampling = True
+
+    def sample():
+        while sampling:
+            for pid in pids:
+                peak[pid] = max(peak[pid], rss(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    runs = [fetch(port, path) for _ in range(2)]
+    sampling = False
+    sampler.join()
+    ours = min(total for _, total, _, _ in runs)
+    rows = runs[0][2]
+    assert runs[0][3] == 200 and rows == counts[query], (runs[0], counts[query])
+    reference, how = reference_dump(query, database)
+    growth = max(peak[pid] - idle[pid] for pid in pids)
+    ttfb = min(fetch(port, path, stop_after_first_row=True)[0] for _ in range(5))
+    page_query = filterset(query).qs[:50]
+    first_page = best(lambda: run_sql(*page_query.query.get_compiler(using="default").as_sql()))
+    label = query or "no filter"
+    return [
+        (f"/requests.csv?{label}: {rows:,} rows, whole response", ours, reference, how, "export"),
+        ("memory of the serving process during that export, above idle", growth, None, "same process idle", "memory"),
+        ("time to the export's first row", ttfb, first_page, "first page query of that filter (LIMIT 50)", "ttfb"),
+    ]
+
+
+# ------------------------------------------------------------------- pages
+
+
+def measure_pages():
+    client = Client()
+    results = []
+    bound = filterset(LIST_FILTER)
+    total = bound.qs.count()
+    depth = min(DEEP, total - 1)
+    sort, keys = bound.filters["sort"].chosen(None)
+    row = bound.qs[depth - 1]
+    cursor = pagination.encode(keys, row, sort)
+    first = best(lambda: client.get(f"/requests/?{LIST_FILTER}"))
+    deep = best(lambda: client.get(f"/requests/?{LIST_FILTER}&after={cursor}"))
+    assert client.get(f"/requests/?{LIST_FILTER}&after={cursor}").status_code == 200
+    results.append(
+        (f"/requests/?{LIST_FILTER}, row {depth:,} (page {depth // 50 + 1:,})", deep, first, "page 1", "deep")
+    )
+
+    everything = RequestFilter({}, queryset=ArmsRequest.objects.published().for_list())
+    everything.is_valid()
+    page = best(lambda: client.get("/requests/"))
+    query = best(lambda: list(everything.qs[:51]))
+    results.append(("/requests/", page, query, "its page query with prefetches, no count", "list"))
+
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "bench", password="bench-password-not-secret"
+    )
+    client.force_login(user)
+    model_admin = admin.site._registry[ArmsRequest]
+    request = RequestFactory().get("/admin/tracker/armsrequest/")
+    request.user = user
+    changelist = best(lambda: client.get("/admin/tracker/armsrequest/"))
+    admin_query = best(
+        lambda: list(model_admin.get_queryset(request).order_by("-date", "-id")[: model_admin.list_per_page])
+    )
+    results.append(("admin: arms requests changelist", changelist, admin_query, "its page query, no count", "admin"))
+    return results
+
+
+def measure_form():
+    client = Client()
+    small = best(lambda: client.get(f"/requests/?{EMPTY_FORM}"), 10)
+    with transaction.atomic():
+        generate(systems=99_900, persons=9_900, seed=2)
+        large = best(lambda: client.get(f"/requests/?{EMPTY_FORM}"), 10)
+        transaction.set_rollback(True)
+    return [("filter form, 100,000 systems and 10,000 persons", large, small, "100 systems, 100 persons", "form")]
+
+
+def measure_search():
+    client = Client()
+    results = []
+    for term in ["drones", "Krasukha"]:
+        condition = matching(term, connection.vendor)
+        ids = ArmsRequest.objects.filter(condition).values_list("pk")
+        bare = best(lambda ids=ids: run_sql(*ids.query.get_compiler(using="default").as_sql()))
+        page = best(lambda term=term: client.get(f"/requests/?q={term}"))
+        sql, params = filterset(f"q={term}").qs[:51].query.get_compiler(using="default").as_sql()
+        if connection.vendor == "postgresql":
+            plan = "\n".join(r[0] for r in run_sql("EXPLAIN " + sql, params))
+            scan = "Seq Scan on tracker_armsrequest" in plan
+        else:
+            plan = "\n".join(str(r[-1]) for r in run_sql("EXPLAIN QUERY PLAN " + sql, params))
+            scan = bool(re.search(r"SCAN tracker_armsrequest(?! USING)", plan))
+        how = "bare " + ("@@ on the GIN index" if connection.vendor == "postgresql" else "FTS5 MATCH")
+        results.append(
+            (f"/requests/?q={term}", page, bare, how + (", SEQ SCAN in plan" if scan else ", no seq scan"), "search")
+        )
+    return results
+
+
+def measure_throughput(port):
+    results = {}
+    for name, path in [("site", "/requests/?country=RU"), ("minimal", "/bench/minimal/?country=RU")]:
+        command = f"wrk -t2 -c16 -d10s --latency http://127.0.0.1:{port}{path}"
+        out = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        errors = sum(
+            int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):?\s+(\d+)", out)
+        )
+        results[name] = (rate, errors)
+    (site, errors), (minimal, minimal_errors) = results["site"], results["minimal"]
+    return [
+        (
+            f"/requests/?country=RU under gunicorn, 16 clients: req/s ({errors} errors)",
+            site,
+            minimal,
+            f"minimal view, same query and template ({minimal_errors} errors)",
+            "throughput",
+        )
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--master", type=int, required=True)
+    parser.add_argument("--database", default="")
+    parser.add_argument("--only", nargs="*", default=["export", "pages", "form", "search", "throughput"])
+    options = parser.parse_args()
+    steps = {
+        "export": lambda: measure_export(options.port, options.master, options.database),
+        "pages": measure_pages,
+        "form": measure_form,
+        "search": measure_search,
+        "throughput": lambda: measure_throughput(options.port),
+    }
+    for name in options.only:
+        print(f"    measuring {name}", file=sys.stderr, flush=True)
+        for line in steps[name]():
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()
