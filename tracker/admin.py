@@ -427,7 +427,7 @@ class ArmsRequestAdmin(PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        # for_admin_list(), with its counts as correlated subqueries instead of a GROUP BY over every row.
+        # Counts as correlated subqueries, evaluated for the rows shown, not a GROUP BY over every row.
         return (
             super()
             .get_queryset(request)

@@ -431,16 +431,6 @@ class ArmsRequestQuerySet(PublishableQuerySet):
 
         return refresh_search_text(self.values_list("pk", flat=True))
 
-    def for_admin_list(self):
-        return (
-            self.select_related("requester", "supplier", "requested_by", "addressed_to")
-            .annotate(
-                item_count=models.Count("items", distinct=True),
-                citation_count=models.Count("citations", distinct=True),
-            )
-            .order_by(*self.model._meta.ordering)
-        )  # aggregating drops Meta.ordering
-
 
 class ArmsRequest(Publishable):
     """The requester country asks the supplier country for something."""
@@ -556,13 +546,6 @@ class DeploymentQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.select_related("country", "host_country", "equipment_type", "system").prefetch_related(
             models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
-        )
-
-    def for_admin_list(self):
-        return (
-            self.select_related("country", "host_country", "equipment_type", "system")
-            .annotate(citation_count=models.Count("citations", distinct=True))
-            .order_by(*self.model._meta.ordering)
         )
 
 
