@@ -34,6 +34,7 @@ from tracker.filters import RequestFilter  # noqa: E402
 from tracker.models import ArmsRequest  # noqa: E402
 from tracker.search import matching  # noqa: E402
 from tracker.synthetic import generate  # noqa: E402
+from tracker.views import PER_PAGE  # noqa: E402
 
 EXPORT_MIN_ROWS = 250_000
 EXPORT_FILTERS = ["supplier=RU,US,CN,FR", "date_from=1980", ""]
@@ -74,7 +75,9 @@ def report_sql(query):
 def inline(sql, params):
     """SQL with its parameters written in, for the sqlite3 command line."""
     quoted = [str(p) if isinstance(p, int) else "'" + str(p).replace("'", "''") + "'" for p in params]
-    return sql.replace("%s", "{}").format(*quoted) if "{" not in sql else None
+    pieces = sql.split("%s")
+    assert len(pieces) == len(quoted) + 1
+    return "".join(piece.replace("%%", "%") + value for piece, value in zip(pieces, [*quoted, ""], strict=True))
 
 
 def reference_dump(query, database):
@@ -116,14 +119,13 @@ def fetch(port, path, stop_after_first_row=False):
     started = time.perf_counter()
     conn.request("GET", path)
     response = conn.getresponse()
-    first, lines, seen_header = None, 0, False
+    first, lines = None, 0
     while chunk := response.read1(1 << 16):
         lines += chunk.count(b"\n")
-        if first is None and lines >= 2 or (lines >= 1 and seen_header and first is None):
+        if first is None and lines >= 2:  # the header line, then a whole data row
             first = time.perf_counter() - started
             if stop_after_first_row:
                 break
-        seen_header = seen_header or lines >= 1
     total = time.perf_counter() - started
     conn.close()
     return first, total, lines - 1, response.status
@@ -192,15 +194,16 @@ def measure_pages():
 
     everything = RequestFilter({}, queryset=ArmsRequest.objects.published().for_list())
     everything.is_valid()
+    sort, keys = everything.filters["sort"].chosen(None)
     page = best(lambda: client.get("/requests/"))
-    query = best(lambda: list(everything.qs[:51]))
+    query = best(lambda: pagination.paginate(everything.qs, keys, sort, PER_PAGE))
     results.append(("/requests/", page, query, "its page query with prefetches, no count", "list"))
 
     user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
         "bench", password="bench-password-not-secret"
     )
     client.force_login(user)
-    model_admin = admin.site._registry[ArmsRequest]
+    model_admin = admin.site.get_model_admin(ArmsRequest)
     request = RequestFactory().get("/admin/tracker/armsrequest/")
     request.user = user
     changelist = best(lambda: client.get("/admin/tracker/armsrequest/"))

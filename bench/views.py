@@ -15,20 +15,14 @@ from tracker.views import COUNT_CAP, PER_PAGE
 
 def minimal_request_list(request):
     country = get_object_or_404(Country, iso2=request.GET["country"])
-    keys = next(iter(REQUEST_SORTS.values()))[1]
+    keys = REQUEST_SORTS["-date"][1]
     rows = (
         ArmsRequest.objects.published()
         .for_list()
         .filter(Q(requester=country) | Q(supplier=country))
         .order_by(*pagination.ordering(keys))
     )
-    found = list(rows[: PER_PAGE + 1])
-    page = pagination.Page(
-        object_list=found[:PER_PAGE],
-        has_next=len(found) > PER_PAGE,
-        has_previous=False,
-        next_cursor=pagination.encode(keys, found[PER_PAGE - 1], "-date") if len(found) > PER_PAGE else "",
-    )
+    page = pagination.paginate(rows, keys, "-date", PER_PAGE)
     context = {
         "filter": RequestFilter(queryset=ArmsRequest.objects.none()),
         "page": page,

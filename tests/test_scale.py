@@ -146,7 +146,7 @@ def tricky_records():
 def test_the_sql_report_holds_the_obvious_rows_in_the_same_order(query, monkeypatch):
     tricky_records()
     generated(requests=120, deployments=0, systems=10, persons=10)
-    monkeypatch.setattr(exports.SqlReport, "FIRST", 7)  # the split between the two parts falls inside the data
+    monkeypatch.setattr(exports.RequestReport, "FIRST", 7)  # the split between the two parts falls inside the data
     params = dict(p.split("=") for p in query.split("&") if p)
     qs = RequestFilter(params, queryset=ArmsRequest.objects.published()).qs
     expected = as_csv(expected_rows(qs, "http://testserver"))

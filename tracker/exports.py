@@ -17,7 +17,7 @@ from collections import defaultdict
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
+from django.db.models import F, Func, IntegerField, TextField
 from django.db.models.expressions import OrderBy, RawSQL
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -27,7 +27,6 @@ from .models import (
     ArmsRequest,
     Channel,
     Citation,
-    Deployment,
     DeploymentStatus,
     HelpKind,
     RequestStatus,
@@ -60,22 +59,30 @@ def neutralise(value):
     return neutralise(str(value))
 
 
-def stream_csv(filename, header, rows, neutralised=False):
-    """rows: cells as Python values, neutralised here unless the query did it already."""
-    writer = csv.writer(Echo(), lineterminator="\n")  # the line ending COPY writes, so both paths agree
+WRITER = csv.writer(Echo(), lineterminator="\n")  # the line ending COPY writes, so both paths agree
 
-    def lines():
-        yield BOM + writer.writerow(header)
-        # A few hundred rows per write: one per row would cost more in the server than the CSV itself.
-        for chunk in chunks(rows, size=LINES_PER_WRITE):
-            if neutralised:
-                yield "".join(map(writer.writerow, chunk))
-            else:
-                yield "".join(writer.writerow([neutralise(cell) for cell in row]) for row in chunk)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_lines(rows, neutralised=False):
+    """CSV text of rows of Python values, neutralised here unless the query did it already."""
+    # A few hundred rows per write: one per row would cost more in the server than the CSV itself.
+    for chunk in chunks(rows, size=LINES_PER_WRITE):
+        if neutralised:
+            yield "".join(map(WRITER.writerow, chunk))
+        else:
+            yield "".join(WRITER.writerow([neutralise(cell) for cell in row]) for row in chunk)
+
+
+def csv_download(filename, header, body):
+    """The BOM and header line, then body: CSV text or bytes, as it comes."""
+    response = StreamingHttpResponse(
+        itertools.chain([BOM + WRITER.writerow(header)], body), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def stream_csv(filename, header, rows):
+    return csv_download(filename, header, csv_lines(rows))
 
 
 def filename_for(kind, filterset):
@@ -254,9 +261,10 @@ def deployment_rows(queryset, base_url):
 
 # ------------------------------------------------------- formatting in SQL
 #
-# The same cells as request_rows(), computed by the database, so a report is one
-# query whose rows go out as they come: COPY ... TO STDOUT on PostgreSQL, a plain
-# cursor on SQLite. Python then only joins lines.
+# Every cell of the requests report computed by the database (what neutralise(),
+# iso_partial() and the label dicts do in Python), so a report is one query whose
+# rows go out as they come: COPY ... TO STDOUT on PostgreSQL, a plain cursor on
+# SQLite. Python then only joins lines.
 
 
 class Neutralise(Func):
@@ -306,26 +314,34 @@ class UuidText(Func):
         return " || '-' || ".join(f"SUBSTR({sql}, {start}, {length})" for start, length in parts), params * 5
 
 
-def label_sql(sql, labels):
+def label_sql(sql, labels, params=()):
     """CASE mapping stored values to their labels; an unknown value stays as stored."""
     whens = " ".join("WHEN %s THEN %s" for _ in labels)
-    return f"CASE {sql} {whens} ELSE {sql} END", [p for pair in labels.items() for p in pair]
+    return f"CASE {sql} {whens} ELSE {sql} END", (*params, *[p for pair in labels.items() for p in pair], *params)
 
 
-def label(field, labels):
-    whens = [When(**{field: value}, then=Value(text)) for value, text in labels.items()]
-    return Case(*whens, default=F(field), output_field=TextField())
+class Label(Func):
+    """A choice field's label, as get_FOO_display() gives it."""
+
+    output_field = TextField()
+
+    def __init__(self, field, labels):
+        super().__init__(F(field))
+        self.labels = labels
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return label_sql(sql, self.labels, params)
 
 
-def citation_summary(field):
-    """Correlated subqueries over one record's citations: sources text, best grades.
+def request_citations():
+    """Correlated subqueries over one request's citations: sources text, best grades.
 
     Sources are listed once each, in the order of their best citation (credibility,
-    then id), exactly as citations_by_record() lists them.
+    then id), as citations_by_record() lists them for deployments.
     """
-    table = connection.ops.quote_name
-    outer = f"{table(ArmsRequest._meta.db_table if field == 'request' else Deployment._meta.db_table)}.{table('id')}"
-    cited = f"FROM tracker_citation c JOIN tracker_source s ON s.id = c.source_id WHERE c.{field}_id = {outer}"
+    outer = f"{connection.ops.quote_name(ArmsRequest._meta.db_table)}.{connection.ops.quote_name('id')}"
+    cited = f"FROM tracker_citation c JOIN tracker_source s ON s.id = c.source_id WHERE c.request_id = {outer}"
     aggregate = "STRING_AGG(name, '; ' ORDER BY k)" if connection.vendor == "postgresql" else "GROUP_CONCAT(name, '; ')"
     names = (
         f"SELECT {aggregate} AS v FROM (SELECT s.outlet || ': ' || s.title AS name, "
@@ -339,13 +355,14 @@ def citation_summary(field):
     }
 
 
-class SqlReport:
-    """One report as SQL: `sql(part)` gives the whole report, or its first rows, or the rest.
+class RequestReport:
+    """The requests report as SQL, one row per item: `sql(part)` gives the whole report,
+    or its first rows, or the rest.
 
-    The first few rows come from a query the planner answers from the index
+    The first few records come from a query the planner answers from the index
     without sorting everything (so the first bytes leave at once); the rest from
-    one bulk query. Both run in one repeatable-read transaction, so they see the
-    same data.
+    one bulk query. Both run in one repeatable-read transaction (report_transaction),
+    so they see the same data.
     """
 
     FIRST = 100  # records in the quick first part
@@ -362,8 +379,6 @@ class SqlReport:
         sql, params = inner.query.get_compiler(using=inner.db).as_sql()
         return self.outer(sql, tuple(params))
 
-
-class RequestReport(SqlReport):
     def ordering(self):
         """The queryset's sort as (field path, SQL direction): the outer query sorts its rows the same way.
 
@@ -377,7 +392,7 @@ class RequestReport(SqlReport):
                 keys.append((key.expression.name, ("DESC" if key.descending else "ASC") + nulls))
             else:
                 keys.append((key.lstrip("-"), "DESC" if key.startswith("-") else "ASC"))
-        return [("pk" if path == "id" else path, direction) for path, direction in keys]
+        return keys
 
     def outer_order(self):
         return ", ".join(f"r.x_sort{i} {direction}" for i, (_, direction) in enumerate(self.ordering()))
@@ -396,10 +411,10 @@ class RequestReport(SqlReport):
             x_supplier_iso2=Neutralise(F("supplier__iso2")),
             x_by=Neutralise(F("requested_by__name")),
             x_to=Neutralise(F("addressed_to__name")),
-            x_channel=label("channel", CHANNELS),
-            x_status=label("status", REQUEST_STATUSES),
+            x_channel=Label("channel", CHANNELS),
+            x_status=Label("status", REQUEST_STATUSES),
             x_summary=Neutralise(F("summary")),
-            **citation_summary("request"),
+            **request_citations(),
             **{f"x_sort{i}": F(path) for i, (path, _) in enumerate(ordering)},
         ).values_list(*REQUEST_INNER, *(f"x_sort{i}" for i in range(len(ordering))))
 
@@ -472,7 +487,7 @@ def report_transaction():
 
 
 def sql_rows(report):
-    """Rows of a SqlReport through an ordinary cursor: the first part, then the rest."""
+    """Rows of a RequestReport through an ordinary cursor: the first part, then the rest."""
     with connection.cursor() as cursor:
         for part in ("first", "rest"):
             cursor.execute(*report.sql(part))
@@ -482,7 +497,7 @@ def sql_rows(report):
 
 def copy_blocks(report):
     """PostgreSQL: CSV bytes straight from COPY ... TO STDOUT, grouped into blocks."""
-    with report_transaction(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for part in ("first", "rest"):
             sql, params = report.sql(part)
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
@@ -497,26 +512,19 @@ def copy_blocks(report):
                     yield b"".join(block)
 
 
-def stream_report(filename, header, report):
-    """The report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere."""
-    if connection.vendor == "postgresql":
-        head = (BOM + csv.writer(Echo(), lineterminator="\n").writerow(header)).encode()
-        response = StreamingHttpResponse(
-            itertools.chain([head], copy_blocks(report)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return stream_csv(filename, header, in_report_transaction(sql_rows(report)), neutralised=True)
-
-
 def request_report(filename, queryset, base_url):
-    return stream_report(filename, REQUEST_COLUMNS, RequestReport(queryset, base_url))
+    """The requests report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere."""
+    report = RequestReport(queryset, base_url)
+    on_postgresql = connection.vendor == "postgresql"
+    body = copy_blocks(report) if on_postgresql else csv_lines(sql_rows(report), neutralised=True)
+    return csv_download(filename, REQUEST_COLUMNS, in_report_transaction(body))
 
 
 def deployment_report(filename, queryset, base_url):
-    return stream_csv(filename, DEPLOYMENT_COLUMNS, in_report_transaction(deployment_rows(queryset, base_url)))
+    body = csv_lines(deployment_rows(queryset, base_url))
+    return csv_download(filename, DEPLOYMENT_COLUMNS, in_report_transaction(body))
 
 
-def in_report_transaction(rows):
+def in_report_transaction(body):
     with report_transaction():
-        yield from rows
+        yield from body
