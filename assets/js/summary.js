@@ -8,6 +8,8 @@ document.querySelectorAll("[data-summary-url]").forEach(async (region) => {
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const summary = page.querySelector("[data-summary]");
+    // The list already says the exact count when it is under the cap: don't say it twice.
+    if (summary && "countShown" in region.dataset) summary.querySelector(".total")?.remove();
     if (summary) region.replaceChildren(region.querySelector("h2"), ...summary.childNodes);
   } finally {
     region.removeAttribute("aria-busy");
