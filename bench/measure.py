@@ -238,7 +238,7 @@ def measure_search():
             scan = "Seq Scan on tracker_armsrequest" in plan
         else:
             plan = "\n".join(str(r[-1]) for r in run_sql("EXPLAIN QUERY PLAN " + sql, params))
-            scan = bool(re.search(r"SCAN tracker_armsrequest(?! USING)", plan))
+            scan = bool(re.search(r"\bSCAN tracker_armsrequest\b", plan))  # SEARCH is an index lookup, SCAN a full pass
         how = "bare " + ("@@ on the GIN index" if connection.vendor == "postgresql" else "FTS5 MATCH")
         results.append(
             (f"/requests/?q={term}", page, bare, how + (", SEQ SCAN in plan" if scan else ", no seq scan"), "search")
