@@ -29,12 +29,13 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
-from tracker import exports, pagination  # noqa: E402
-from tracker.filters import RequestFilter  # noqa: E402
+from tracker.explore import pagination  # noqa: E402
+from tracker.explore import reports as exports  # noqa: E402
+from tracker.explore.filters import RequestFilter  # noqa: E402
+from tracker.explore.views import PER_PAGE  # noqa: E402
 from tracker.models import ArmsRequest  # noqa: E402
-from tracker.search import matching  # noqa: E402
-from tracker.synthetic import generate  # noqa: E402
-from tracker.views import PER_PAGE  # noqa: E402
+from tracker.models.search import matching  # noqa: E402
+from tracker.samples.synthetic import generate  # noqa: E402
 
 EXPORT_MIN_ROWS = 250_000
 EXPORT_FILTERS = ["supplier=RU,US,CN,FR", "date_from=1980", ""]

@@ -7,10 +7,10 @@ the country is looked up directly and the form is never bound or validated.
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from tracker import pagination
-from tracker.filters import REQUEST_SORTS, RequestFilter
+from tracker.explore import pagination
+from tracker.explore.filters import REQUEST_SORTS, RequestFilter
+from tracker.explore.views import COUNT_CAP, PER_PAGE
 from tracker.models import ArmsRequest, Country, EquipmentType
-from tracker.views import COUNT_CAP, PER_PAGE
 
 
 def minimal_request_list(request):

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from tracker.dates import DatePrecision
-from tracker.demo import load_demo
 from tracker.models import (
     ArmsRequest,
     Citation,
@@ -14,6 +13,7 @@ from tracker.models import (
     RequestItem,
     Source,
 )
+from tracker.samples.demo import load_demo
 
 
 @pytest.fixture

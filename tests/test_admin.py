@@ -127,7 +127,7 @@ def test_changelist_search_and_filters(admin_client, demo):
 
 @pytest.mark.parametrize("model", [ArmsRequest, Deployment, RequestItem, Citation], ids=lambda m: m._meta.model_name)
 def test_big_changelists_count_up_to_a_cap_and_say_more_than(admin_client, demo, countries, types, monkeypatch, model):
-    from tracker import admin as tracker_admin
+    from tracker.curation import changelists as tracker_admin
 
     monkeypatch.setattr(tracker_admin, "ADMIN_COUNT_REACH", 2)
     more_rows(countries, types, n=4)
@@ -147,10 +147,11 @@ def test_big_changelists_count_up_to_a_cap_and_say_more_than(admin_client, demo,
 
 
 def test_a_capped_changelist_shows_no_last_page(admin_client, demo, countries, types, monkeypatch):
-    from tracker import admin as tracker_admin
+    from tracker.curation import changelists
+    from tracker.curation.requests import ArmsRequestAdmin
 
-    monkeypatch.setattr(tracker_admin, "ADMIN_COUNT_REACH", 2)
-    monkeypatch.setattr(tracker_admin.ArmsRequestAdmin, "list_per_page", 2)
+    monkeypatch.setattr(changelists, "ADMIN_COUNT_REACH", 2)
+    monkeypatch.setattr(ArmsRequestAdmin, "list_per_page", 2)
     more_rows(countries, types, n=6)
     response = admin_client.get(url(ArmsRequest, "changelist"))
     cl = response.context["cl"]

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.demo import load_demo
 from tracker.models import ArmsRequest, Citation, Deployment, Person, RequestItem, Source, System
+from tracker.samples.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_every_quote_is_verbatim_from_the_article(demo):
 
 def split_sentences(quote):
     """Split a citation quote back into the article sentences it was built from."""
-    from tracker import demo as demo_module
+    from tracker.samples import demo as demo_module
 
     sentences = [value for name, value in vars(demo_module).items() if name.startswith("S_")]
     parts, rest = [], quote

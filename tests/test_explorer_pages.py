@@ -78,7 +78,7 @@ def test_a_full_page_counts_up_to_a_cap_and_not_beyond(client, data, make_reques
 
 
 def test_the_count_says_more_than_the_cap(client, data, make_request, make_deployment, monkeypatch):
-    from tracker import views
+    from tracker.explore import views
 
     monkeypatch.setattr(views, "COUNT_CAP", 20)
     grow(make_request, make_deployment, n=60)
@@ -290,7 +290,7 @@ def test_draft_counts_are_not_leaked_by_the_home_page(client, data):
 
 
 def test_a_large_matrix_shows_the_most_active_and_sums_the_others(client, data, monkeypatch):
-    from tracker import views
+    from tracker.explore import views
 
     monkeypatch.setattr(views, "MATRIX_LIMIT", 2)
     m = client.get("/matrix/").context["matrix"]

@@ -9,7 +9,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from tests.explorer_data import build
-from tracker import exports
+from tracker.explore import reports as exports
 from tracker.models import ArmsRequest, Citation, Country, EquipmentType, RequestItem, Source
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +167,7 @@ def peak_memory_while_streaming(client):
 
 def test_streaming_memory_does_not_grow_with_rows(client, monkeypatch):
     # Small chunks so a few thousand rows span many of them; production uses CHUNK=2000.
-    monkeypatch.setattr(exports, "CHUNK", 200)
+    monkeypatch.setattr(exports.streaming, "CHUNK", 200)
     bulk_requests(1000)
     rows_small, peak_small = peak_memory_while_streaming(client)
     bulk_requests(4000, offset=1000)

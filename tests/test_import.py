@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tracker.importing import ImportFailed, run_import
+from tracker.intake.engine import run_import
+from tracker.intake.reading import ImportFailed
 from tracker.models import ArmsRequest, Citation, Country, Deployment, ImportRun, RequestItem, Source, System
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The admin import page: a thin front for tracker.importing."""
+"""The admin import page: a thin front for tracker.intake."""
 
 from pathlib import Path
 

@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from tracker import pagination, views
-from tracker.filters import DEPLOYMENT_SORTS, REQUEST_SORTS, DeploymentFilter, RequestFilter
+from tracker.explore import pagination, views
+from tracker.explore.filters import DEPLOYMENT_SORTS, REQUEST_SORTS, DeploymentFilter, RequestFilter
 from tracker.models import ArmsRequest, Citation, Country, Deployment, Source
 
 pytestmark = pytest.mark.django_db

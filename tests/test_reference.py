@@ -1,7 +1,8 @@
 import pytest
 from django.apps import apps
 
-from tracker import categories, reference
+from tracker import reference
+from tracker.intake import categories
 from tracker.models import Country, EquipmentType
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_reload_keeps_a_curators_display_name_and_repairs_codes():
 
 def test_equipment_types_preloaded():
     slugs = set(EquipmentType.objects.values_list("slug", flat=True))
-    assert slugs == categories.EQUIPMENT_TYPE_SLUGS
+    assert slugs == reference.EQUIPMENT_TYPE_SLUGS
     assert {"uav", "radar-sensor", "electronic-warfare", "combat-aircraft", "air-defence"} <= slugs
 
 
@@ -52,7 +53,7 @@ def test_equipment_types_preloaded():
     "mapping", [categories.SIPRI_CATEGORIES, categories.UNROCA_CATEGORIES], ids=["sipri", "unroca"]
 )
 def test_every_external_category_maps_to_one_of_our_types(mapping):
-    assert set(mapping.values()) <= categories.EQUIPMENT_TYPE_SLUGS
+    assert set(mapping.values()) <= reference.EQUIPMENT_TYPE_SLUGS
     assert len(mapping) >= 12
 
 

@@ -11,11 +11,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from tests.explorer_data import build
-from tracker import exports
 from tracker.dates import iso_partial
-from tracker.filters import RequestFilter
+from tracker.explore import reports as exports
+from tracker.explore.filters import RequestFilter
 from tracker.models import ArmsRequest, Citation, Country, Deployment, Person, RequestItem, Source, System
-from tracker.search import refresh_search_text
+from tracker.models.indexing import refresh_search_text
 
 pytestmark = pytest.mark.django_db
 

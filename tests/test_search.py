@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from tests.explorer_data import build
 from tests.test_admin import request_form
-from tracker.filters import RequestFilter
-from tracker.importing import run_import
+from tracker.explore.filters import RequestFilter
+from tracker.intake.engine import run_import
 from tracker.models import ArmsRequest, Citation, EquipmentType, Person, RequestItem, System
-from tracker.search import FTS_TABLE, search_document, words
+from tracker.models.search import FTS_TABLE, search_document, words
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"

@@ -7,6 +7,8 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import search
+        # The admin lives in tracker/curation/, not tracker/admin.py where autodiscovery looks.
+        from . import curation  # noqa: F401
+        from .models import indexing
 
-        search.connect_signals()
+        indexing.connect_signals()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import views
+from .explore import views
 
 admin.site.site_header = "Arms Request Tracker: curation"
 admin.site.site_title = "Arms Request Tracker admin"

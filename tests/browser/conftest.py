@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import sync_playwright
 
 from tracker import reference
-from tracker.demo import load_demo
+from tracker.samples.demo import load_demo
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent.parent.parent / "test-artifacts" / "screenshots"

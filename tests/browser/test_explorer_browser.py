@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tracker import views
+from tracker.explore import views
 from tracker.models import ArmsRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-"""The search document of each request, and its full-text index (see tracker/search.py).
+"""The search document of each request, and its full-text index (see tracker/models/search.py).
 
 PostgreSQL: a GIN index on to_tsvector('english', search_text); queries must spell that expression
 exactly. SQLite: an FTS5 external-content table over search_text, kept in sync by triggers.
@@ -10,7 +10,7 @@ drops these triggers with the old table; recreate them there, then run `manage.p
 
 from django.db import migrations, models
 
-from tracker.search import rebuild_all
+from tracker.models.search import rebuild_all
 
 FTS = "tracker_armsrequest_fts"
 

@@ -11,7 +11,8 @@ import tracemalloc
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from tracker.importing import SIPRI_CLASSIC, run_import
+from tracker.intake.engine import run_import
+from tracker.intake.formats.sipri_classic import SIPRI_CLASSIC
 from tracker.models import (
     Country,
 )

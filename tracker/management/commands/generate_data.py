@@ -1,10 +1,10 @@
-"""Fill the database with synthetic, published, cited records (see tracker/synthetic.py)."""
+"""Fill the database with synthetic, published, cited records (see tracker/samples/synthetic.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from tracker.synthetic import generate
+from tracker.samples.synthetic import generate
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.importing import FORMATS, KIND_FORMATS, ImportFailed, run_import
+from tracker.intake.engine import run_import
+from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed
 from tracker.models import ImportKind
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker.demo import load_demo
+from tracker.samples.demo import load_demo
 
 
 class Command(BaseCommand):

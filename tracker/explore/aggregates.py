@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .dates import DatePrecision
-from .models import Country
+from tracker.dates import DatePrecision
+from tracker.models import Country
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

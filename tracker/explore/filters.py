@@ -11,8 +11,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from .dates import DatePrecision, period_end
-from .models import (
+from tracker.dates import DatePrecision, period_end
+from tracker.models import (
     ArmsRequest,
     Citation,
     Country,
@@ -24,6 +24,7 @@ from .models import (
     RequestStatus,
     System,
 )
+
 from .pagination import Key, ordering
 
 # ------------------------------------------------------------------ fields

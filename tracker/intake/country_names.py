@@ -8,7 +8,7 @@ nothing is reported by the caller, never guessed.
 import re
 import unicodedata
 
-from .models import Country
+from tracker.models import Country
 
 # Other names -> our name (or ISO alpha-2 code). Keys are compared normalised.
 ALIASES = {

@@ -1,41 +1,9 @@
-"""The equipment-type scheme, and how SIPRI's and UNROCA's categories map onto it.
+"""How SIPRI's and UNROCA's categories map onto our equipment types (tracker/reference.py).
 
-The types are preloaded by migration and curated in the admin afterwards; the
-slugs below are the stable keys the mappings (and the importer) rely on.
+The type slugs are the stable keys the mappings (and the importer) rely on.
 """
 
 import re
-
-# slug, name, description
-EQUIPMENT_TYPES = [
-    ("combat-aircraft", "Combat aircraft", "Fighters, ground-attack aircraft and bombers."),
-    (
-        "aircraft-other",
-        "Other or unspecified aircraft",
-        "Transport, trainer, tanker and patrol aircraft, or military aircraft of unknown kind.",
-    ),
-    ("helicopter", "Helicopter", "Attack, transport and utility helicopters."),
-    ("uav", "UAV / drone", "Uncrewed aerial vehicles, armed or not, and loitering munitions."),
-    ("radar-sensor", "Radar / sensor", "Radars, passive detection systems, sonars and other sensors."),
-    (
-        "electronic-warfare",
-        "Jammer / electronic warfare",
-        "GPS and radio jammers, electronic-warfare and signals-intelligence systems.",
-    ),
-    ("missile", "Missile", "Guided missiles and rockets of any range, and their launchers."),
-    ("air-defence", "Air-defence system", "Surface-to-air missile systems, MANPADS and anti-aircraft guns."),
-    ("ship", "Ship", "Warships, submarines, patrol craft and auxiliaries."),
-    ("naval-weapon", "Naval weapon", "Naval guns, torpedoes and anti-submarine weapons."),
-    ("armoured-vehicle", "Armoured vehicle", "Tanks, armoured personnel carriers and infantry fighting vehicles."),
-    ("artillery", "Artillery", "Guns, howitzers, mortars and multiple rocket launchers."),
-    ("small-arms", "Small arms and light weapons", "Rifles, machine guns, grenade launchers."),
-    ("ammunition", "Ammunition", "Shells, bombs, cartridges and other munitions."),
-    ("engine", "Engine", "Engines for aircraft, ships and vehicles."),
-    ("satellite", "Satellite / space", "Satellites and space launch services."),
-    ("other", "Other", "Anything that fits no other type, including general military cooperation."),
-]
-
-EQUIPMENT_TYPE_SLUGS = {slug for slug, _name, _description in EQUIPMENT_TYPES}
 
 # SIPRI Arms Transfers Database "armament category" -> our type slug.
 SIPRI_CATEGORIES = {

@@ -21,8 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .categories import EQUIPMENT_TYPES
-from .models import (
+from tracker.models import (
     ArmsRequest,
     Channel,
     Citation,
@@ -37,7 +36,8 @@ from .models import (
     Source,
     System,
 )
-from .search import search_document
+from tracker.models.search import search_document
+from tracker.reference import EQUIPMENT_TYPES
 
 BATCH = 10_000
 SOURCE_EVERY = 200  # one synthetic source per this many requests or deployments

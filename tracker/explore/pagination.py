@@ -225,9 +225,3 @@ def paginate(queryset, keys, sort, per_page, after=None, before=None):
         next_cursor=encode(keys, rows[-1], sort) if has_next and rows else "",
         previous_cursor=encode(keys, rows[0], sort) if has_previous and rows else "",
     )
-
-
-def count_up_to(queryset, cap):
-    """The number of rows, but reading no more than cap + 1 of them: more than cap means "more than cap"."""
-    # values("pk"): no joins for select_related, no per-row subqueries for annotations.
-    return queryset.order_by().values("pk")[: cap + 1].count()

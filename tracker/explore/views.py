@@ -6,10 +6,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from . import exports, pagination
+from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System, count_up_to
+
+from . import pagination, reports
+from .aggregates import timeline, who_asked_whom
 from .filters import DeploymentFilter, RequestFilter
-from .models import ArmsRequest, Country, Deployment, EquipmentType, System
-from .reports import timeline, who_asked_whom
 
 PER_PAGE = 50
 COUNT_CAP = 1000  # a list page counts this many rows at most; its summary fragment counts them all
@@ -64,10 +65,8 @@ def choices_context(request, filterset):
 def list_page(request, template, filterset_class, queryset):
     filterset, rows, errors = apply(filterset_class, request, queryset)
     page = paginate(request, filterset, rows, errors)
-    if errors or (not page.has_previous and not page.has_next):
-        count = len(page)  # the whole set is on this page: no need to count it
-    else:
-        count = pagination.count_up_to(rows, COUNT_CAP)
+    whole = errors or not (page.has_previous or page.has_next)  # the whole set is on this page: no need to count it
+    count = len(page) if whole else count_up_to(rows, COUNT_CAP)
     context = {
         "filter": filterset,
         "page": page,
@@ -96,7 +95,7 @@ def csv_response(request, kind, filterset_class, queryset, report):
     if errors:
         return error_page(request, errors)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    return report(exports.filename_for(kind, filterset), qs, base_url)
+    return report(reports.filename_for(kind, filterset), qs, base_url)
 
 
 def error_page(request, errors):
@@ -143,7 +142,7 @@ def request_csv(request):
         "requests",
         RequestFilter,
         ArmsRequest.objects.published(),
-        exports.request_report,
+        reports.request_report,
     )
 
 
@@ -171,7 +170,7 @@ def matrix_csv(request):
     header = ["requester", "requester_iso2", *[f"{c.name} ({c.code})" for c in m.columns], "total"]
     body = [[row.name, row.iso2 or "", *[n for _, n in cells], total] for row, cells, _, total in m.grid()]
     body.append(["total", "", *[m.column_totals[c.pk] for c in m.columns], m.total])
-    return exports.stream_csv(exports.filename_for("matrix", filterset), header, body)
+    return reports.stream_csv(reports.filename_for("matrix", filterset), header, body)
 
 
 def deployment_list(request):
@@ -190,7 +189,7 @@ def deployment_csv(request):
         "deployments",
         DeploymentFilter,
         Deployment.objects.published(),
-        exports.deployment_report,
+        reports.deployment_report,
     )
 
 

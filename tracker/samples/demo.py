@@ -14,8 +14,8 @@ import datetime
 
 from django.db import transaction
 
-from .dates import DatePrecision
-from .models import (
+from tracker.dates import DatePrecision
+from tracker.models import (
     ArmsRequest,
     Channel,
     Citation,
@@ -33,7 +33,7 @@ from .models import (
     SourceKind,
     System,
 )
-from .search import refresh_later
+from tracker.models.indexing import refresh_later
 
 REASON = "Demo data from the seed article"
 YEAR_2025 = (datetime.date(2025, 1, 1), DatePrecision.YEAR)

@@ -1,0 +1,7 @@
+"""The curators' side: the Django admin, one module per family of records, the import pages, history.
+
+May import: tracker.models, tracker.dates, and tracker.intake (the upload page runs the import engine:
+curators import in the admin). Never explore or samples. Importing this package registers the admin.
+"""
+
+from . import deployments, imports, reference, requests, sources  # noqa: F401  (each registers its admins)

@@ -1,0 +1,76 @@
+"""Deployments, edited with their citations."""
+
+from django.contrib import admin
+
+from tracker.models import (
+    Citation,
+    Deployment,
+)
+
+from .changelists import CountryFilter, count_of, year_filter
+from .publishing import CitationInline, PublishableAdmin, PublishedFilter
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(PublishableAdmin):
+    list_display = [
+        "id",
+        "country",
+        "what",
+        "equipment_type",
+        "region",
+        "host_country",
+        "start_shown",
+        "status",
+        "citations_shown",
+        "published",
+    ]
+    list_display_links = ["id", "country"]
+    list_filter = [
+        PublishedFilter,
+        "status",
+        "equipment_type",
+        year_filter("start_date", "start year"),
+        # Not "region": its choices would be DISTINCT over every deployment (search finds a region).
+        ("country", CountryFilter),
+        ("host_country", CountryFilter),
+    ]
+    search_fields = [
+        "unit",
+        "description",
+        "location",
+        "region",
+        "purpose",
+        "notes",
+        "internal_notes",
+        "external_id",
+        "country__name",
+        "host_country__name",
+        "system__designation",
+    ]
+    autocomplete_fields = ["country", "host_country", "equipment_type", "system"]
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["country", ("equipment_type", "system"), "unit", "description", "status", "published"]}),
+        ("How many", {"fields": [("quantity", "personnel")]}),
+        ("Where", {"fields": ["location", "region", "host_country", ("latitude", "longitude")]}),
+        ("When", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
+        ("Why and notes", {"fields": ["purpose", "notes", "internal_notes"]}),
+        ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "host_country", "equipment_type", "system")
+            .annotate(citation_count=count_of(Citation, "deployment"))
+        )
+
+    @admin.display(description="unit or description")
+    def what(self, obj):
+        return obj.unit or obj.description[:80]
+
+    @admin.display(description="start", ordering="start_date")
+    def start_shown(self, obj):
+        return obj.start_display

@@ -1,0 +1,169 @@
+"""The import log and the upload page: a thin front for the import engine (tracker.intake)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from tracker.intake.engine import run_import
+from tracker.intake.reading import FORMATS, ImportFailed
+from tracker.models import (
+    ArmsRequest,
+    Deployment,
+    ImportKind,
+    ImportRun,
+    ImportState,
+)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="Our requests or deployments CSV, or a SIPRI trade register (classic or current).")
+    kind = forms.ChoiceField(choices=ImportKind.choices, initial=ImportKind.REQUESTS, label="The file holds")
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("", "Detect from the header"), *FORMATS.items()],
+        required=False,
+    )
+    publish = forms.BooleanField(required=False, help_text="Otherwise imported records are drafts to review.")
+    skip_invalid = forms.BooleanField(
+        required=False,
+        label="Skip bad rows",
+        help_text="Import the good rows and download the bad ones; otherwise one bad row stops the import.",
+    )
+
+    MAX_BYTES = 50 * 2**20
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("Files up to 50 MB; split larger registers or use manage.py import_requests.")
+        return upload
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Every import, dry run or applied; the upload page is a thin front for tracker.intake."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "kind",
+        "file_format",
+        "state",
+        "created",
+        "updated",
+        "unchanged",
+        "invalid",
+        "user",
+    ]
+    list_filter = ["state", "kind", "file_format"]
+    search_fields = ["file_name", "user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    exclude = ["content"]
+    change_list_template = "admin/tracker/importrun/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # runs are made by importing, not typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:tracker_importrun_preview", object_id)
+
+    def may_import(self, request, kind):
+        model = ArmsRequest if kind == ImportKind.REQUESTS else Deployment
+        label = f"tracker.%s_{model._meta.model_name}"
+        return request.user.has_perm(label % "add") and request.user.has_perm(label % "change")
+
+    def get_urls(self):
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="tracker_importrun_upload"),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="tracker_importrun_preview"),
+            path(
+                "<int:pk>/rejects.csv", self.admin_site.admin_view(self.rejects_view), name="tracker_importrun_rejects"
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request):
+        if not (self.may_import(request, ImportKind.REQUESTS) or self.may_import(request, ImportKind.DEPLOYMENTS)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if not self.may_import(request, data["kind"]):
+                raise PermissionDenied
+            try:
+                outcome = run_import(
+                    data["kind"],
+                    data["file"].read(),
+                    data["file"].name,
+                    file_format=data["file_format"] or None,
+                    dry_run=True,
+                    skip_invalid=data["skip_invalid"],
+                    publish=data["publish"],
+                    user=request.user,
+                )
+            except ImportFailed as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect("admin:tracker_importrun_preview", outcome.run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Import a file",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/tracker/importrun/upload.html", context, status=400 if form.errors else 200
+        )
+
+    def preview_view(self, request, pk):
+        run = get_object_or_404(ImportRun, pk=pk)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        if request.method == "POST":
+            if run.state != ImportState.PREVIEWED or not self.may_import(request, run.kind):
+                raise PermissionDenied
+            try:
+                outcome = run_import(
+                    run.kind,
+                    run.content,
+                    run.file_name,
+                    file_format=run.file_format,
+                    skip_invalid=run.skip_invalid,
+                    publish=run.publish,
+                    user=request.user,
+                )
+            except ImportFailed as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:tracker_importrun_preview", run.pk)
+            level = messages.SUCCESS if outcome.applied else messages.ERROR
+            self.message_user(request, outcome.run.report["summary"], level)
+            return redirect("admin:tracker_importrun_preview", outcome.run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "run": run,
+            "title": f"Import #{run.pk}: {run.file_name}",
+            "opts": self.model._meta,
+            "can_apply": run.state == ImportState.PREVIEWED
+            and self.may_import(request, run.kind)
+            and (run.invalid == 0 or run.skip_invalid),
+        }
+        return TemplateResponse(request, "admin/tracker/importrun/preview.html", context)
+
+    def rejects_view(self, request, pk):
+        run = get_object_or_404(ImportRun, pk=pk)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        text = run.report.get("rejects", "")
+        if not text:
+            raise Http404("This run kept no bad rows.")
+        response = HttpResponse(text.encode(run.report.get("encoding", "utf-8")), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{run.file_name}.rejects.csv"'
+        return response

@@ -1,0 +1,107 @@
+"""One cell of a report, safe and readable: formulas neutralised, labels instead of stored values.
+
+Each rule twice, in Python (neutralise) and in SQL (Neutralise, Label, …), so a report formatted by
+the database reads the same as one formatted here.
+"""
+
+from django.db.models import F, Func, TextField
+
+from tracker.models import Channel, DeploymentStatus, HelpKind, RequestStatus
+
+FORMULA_START = frozenset("=+-@\t\r\n")
+
+
+def neutralise(value):
+    """A cell as text a spreadsheet shows but never evaluates (OWASP CSV injection advice)."""
+    kind = type(value)
+    if kind is str:  # most cells: checked first, it runs millions of times per large report
+        return "'" + value if value[:1] in FORMULA_START else value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "yes" if value else "no"
+    if kind is int or kind is float:
+        return value
+    return neutralise(str(value))
+
+
+# Labels looked up once, not per row: the CSV is written at tens of thousands of rows a second.
+CHANNELS = dict(Channel.choices)
+REQUEST_STATUSES = dict(RequestStatus.choices)
+DEPLOYMENT_STATUSES = dict(DeploymentStatus.choices)
+HELP_KINDS = dict(HelpKind.choices)
+
+
+# ------------------------------------------------------- formatting in SQL
+#
+# Every cell of the requests report computed by the database (what neutralise(),
+# iso_partial() and the label dicts do in Python), so a report is one query whose
+# rows go out as they come: COPY ... TO STDOUT on PostgreSQL, a plain cursor on
+# SQLite. Python then only joins lines.
+
+
+class Neutralise(Func):
+    """neutralise() in SQL: a text starting like a formula gets a leading quote."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return neutralise_sql(sql, params)
+
+
+def neutralise_sql(sql, params=()):
+    marks = ", ".join(["%s"] * len(FORMULA_START))
+    return (
+        f"CASE WHEN SUBSTR({sql}, 1, 1) IN ({marks}) THEN '''' || {sql} ELSE {sql} END",
+        (*params, *sorted(FORMULA_START), *params, *params),
+    )
+
+
+class PartialDate(Func):
+    """iso_partial() in SQL: '2025', '2025-11' or '2025-11-24'."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        date, date_params = compiler.compile(self.source_expressions[0])
+        precision, precision_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"SUBSTR(CAST({date} AS TEXT), 1, CASE {precision} WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END)",
+            (*date_params, *precision_params),
+        )
+
+
+class UuidText(Func):
+    """A UUID as 8-4-4-4-12 text (SQLite stores Django's UUIDs as 32 bare hex digits)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST({sql} AS TEXT)", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)]
+        return " || '-' || ".join(f"SUBSTR({sql}, {start}, {length})" for start, length in parts), params * 5
+
+
+def label_sql(sql, labels, params=()):
+    """CASE mapping stored values to their labels; an unknown value stays as stored."""
+    whens = " ".join("WHEN %s THEN %s" for _ in labels)
+    return f"CASE {sql} {whens} ELSE {sql} END", (*params, *[p for pair in labels.items() for p in pair], *params)
+
+
+class Label(Func):
+    """A choice field's label, as get_FOO_display() gives it."""
+
+    output_field = TextField()
+
+    def __init__(self, field, labels):
+        super().__init__(F(field))
+        self.labels = labels
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return label_sql(sql, self.labels, params)

@@ -1,0 +1,192 @@
+"""The requests report: one row per item, every cell formatted by one SQL query, streamed by COPY or a cursor."""
+
+from django.db import connection
+from django.db.models import F, IntegerField, TextField
+from django.db.models.expressions import OrderBy, RawSQL
+
+from tracker.columns import REQUEST_COLUMNS
+from tracker.models import ArmsRequest
+
+from . import streaming
+from .cells import (
+    CHANNELS,
+    HELP_KINDS,
+    REQUEST_STATUSES,
+    Label,
+    Neutralise,
+    PartialDate,
+    UuidText,
+    label_sql,
+    neutralise_sql,
+)
+from .streaming import csv_download, csv_lines, detail_url, in_report_transaction
+
+
+def request_citations():
+    """Correlated subqueries over one request's citations: sources text, best grades.
+
+    Sources are listed once each, in the order of their best citation (credibility,
+    then id), as citations_by_record() lists them for deployments.
+    """
+    outer = f"{connection.ops.quote_name(ArmsRequest._meta.db_table)}.{connection.ops.quote_name('id')}"
+    cited = f"FROM tracker_citation c JOIN tracker_source s ON s.id = c.source_id WHERE c.request_id = {outer}"
+    aggregate = "STRING_AGG(name, '; ' ORDER BY k)" if connection.vendor == "postgresql" else "GROUP_CONCAT(name, '; ')"
+    names = (
+        f"SELECT {aggregate} AS v FROM (SELECT s.outlet || ': ' || s.title AS name, "
+        f"MIN(c.credibility * 1000000000000 + c.id) AS k {cited} GROUP BY s.outlet || ': ' || s.title ORDER BY k) t"
+    )
+    neutralised, params = neutralise_sql("v")  # inside the subquery, which then runs once per record
+    return {
+        "x_sources": RawSQL(f"(SELECT {neutralised} FROM ({names}) t2)", params, output_field=TextField()),
+        "x_reliability": RawSQL(f"(SELECT MIN(s.reliability) {cited})", [], output_field=TextField()),
+        "x_credibility": RawSQL(f"(SELECT MIN(c.credibility) {cited})", [], output_field=IntegerField()),
+    }
+
+
+class RequestReport:
+    """The requests report as SQL, one row per item: `sql(part)` gives the whole report,
+    or its first rows, or the rest.
+
+    The first few records come from a query the planner answers from the index
+    without sorting everything (so the first bytes leave at once); the rest from
+    one bulk query. Both run in one repeatable-read transaction (report_transaction),
+    so they see the same data.
+    """
+
+    FIRST = 100  # records in the quick first part
+
+    def __init__(self, queryset, base_url):
+        self.queryset, self.base_url = queryset, base_url
+
+    def sql(self, part=None):
+        inner = self.inner()
+        if part == "first":
+            inner = inner[: self.FIRST]
+        elif part == "rest":
+            inner = inner[self.FIRST :]
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        return self.outer(sql, tuple(params))
+
+    def ordering(self):
+        """The queryset's sort as (field path, SQL direction): the outer query sorts its rows the same way.
+
+        (A ROW_NUMBER() window would carry the order too, but SQLite then reads every row
+        before the first leaves.)
+        """
+        keys = []
+        for key in self.queryset.query.order_by or ArmsRequest._meta.ordering:
+            if isinstance(key, OrderBy):
+                nulls = " NULLS LAST" if key.nulls_last else " NULLS FIRST" if key.nulls_first else ""
+                keys.append((key.expression.name, ("DESC" if key.descending else "ASC") + nulls))
+            else:
+                keys.append((key.lstrip("-"), "DESC" if key.startswith("-") else "ASC"))
+        return keys
+
+    def outer_order(self):
+        return ", ".join(f"r.x_sort{i} {direction}" for i, (_, direction) in enumerate(self.ordering()))
+
+    def inner(self):
+        qs = self.queryset
+        ordering = self.ordering()
+        return qs.annotate(
+            x_id=F("pk"),
+            x_uid=UuidText("uid"),
+            x_date=PartialDate("date", "date_precision"),
+            x_precision=F("date_precision"),
+            x_requester=Neutralise(F("requester__name")),
+            x_requester_iso2=Neutralise(F("requester__iso2")),
+            x_supplier=Neutralise(F("supplier__name")),
+            x_supplier_iso2=Neutralise(F("supplier__iso2")),
+            x_by=Neutralise(F("requested_by__name")),
+            x_to=Neutralise(F("addressed_to__name")),
+            x_channel=Label("channel", CHANNELS),
+            x_status=Label("status", REQUEST_STATUSES),
+            x_summary=Neutralise(F("summary")),
+            **request_citations(),
+            **{f"x_sort{i}": F(path) for i, (path, _) in enumerate(ordering)},
+        ).values_list(*REQUEST_INNER, *(f"x_sort{i}" for i in range(len(ordering))))
+
+    def outer(self, inner_sql, params):
+        prefix, suffix = detail_url(self.base_url, "request-detail").split("{}")
+        type_name, type_params = neutralise_sql("et.name")
+        system, system_params = neutralise_sql("sy.designation")
+        description, description_params = neutralise_sql("i.description")
+        help_kind, help_params = label_sql("i.help_kind", HELP_KINDS)
+        request_cells = ", ".join(f"r.{name}" for name in REQUEST_INNER[:12])
+        sql = (
+            f"SELECT {request_cells}, {type_name}, {system}, {description}, {help_kind}, "
+            "CASE WHEN i.hedged THEN 'yes' WHEN NOT i.hedged THEN 'no' END, "
+            "i.quantity_requested, i.quantity_delivered, r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, "
+            "%s || CAST(r.x_id AS TEXT) || %s "
+            f"FROM ({inner_sql}) r "
+            "LEFT JOIN tracker_requestitem i ON i.request_id = r.x_id "
+            "LEFT JOIN tracker_equipmenttype et ON et.id = i.equipment_type_id "
+            "LEFT JOIN tracker_system sy ON sy.id = i.system_id "
+            f"ORDER BY {self.outer_order()}, i.id"
+        )
+        return sql, (
+            *type_params,
+            *system_params,
+            *description_params,
+            *help_params,
+            prefix,
+            suffix,
+            *params,
+        )
+
+
+REQUEST_INNER = [
+    "x_id",
+    "x_uid",
+    "x_date",
+    "x_precision",
+    "x_requester",
+    "x_requester_iso2",
+    "x_supplier",
+    "x_supplier_iso2",
+    "x_by",
+    "x_to",
+    "x_channel",
+    "x_status",
+    "x_summary",
+    "x_sources",
+    "x_reliability",
+    "x_credibility",
+]
+
+
+BLOCK = 256 * 1024  # bytes per write: COPY hands over one row at a time, the server wants blocks
+
+
+def sql_rows(report):
+    """Rows of a RequestReport through an ordinary cursor: the first part, then the rest."""
+    with connection.cursor() as cursor:
+        for part in ("first", "rest"):
+            cursor.execute(*report.sql(part))
+            while rows := cursor.fetchmany(streaming.CHUNK):
+                yield from rows
+
+
+def copy_blocks(report):
+    """PostgreSQL: CSV bytes straight from COPY ... TO STDOUT, grouped into blocks."""
+    with connection.cursor() as cursor:
+        for part in ("first", "rest"):
+            sql, params = report.sql(part)
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                block, size = [], 0
+                for data in copy:
+                    block.append(data)
+                    size += len(data)
+                    if size >= BLOCK:
+                        yield b"".join(block)
+                        block, size = [], 0
+                if block:
+                    yield b"".join(block)
+
+
+def request_report(filename, queryset, base_url):
+    """The requests report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere."""
+    report = RequestReport(queryset, base_url)
+    on_postgresql = connection.vendor == "postgresql"
+    body = copy_blocks(report) if on_postgresql else csv_lines(sql_rows(report), neutralised=True)
+    return csv_download(filename, REQUEST_COLUMNS, in_report_transaction(body))

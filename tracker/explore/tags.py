@@ -1,0 +1,66 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+PAGE_PARAMS = ("page", "after", "before")
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, default="-date"):
+    """A column header that sorts by key, then flips; says which way it sorts now."""
+    request = context["request"]
+    current = request.GET.get("sort") or default
+    params = request.GET.copy()
+    for name in PAGE_PARAMS:  # a cursor belongs to one sort
+        params.pop(name, None)
+    if current == key:
+        params["sort"], arrow, state = f"-{key}", " ▲", "ascending"
+    elif current == f"-{key}":
+        params["sort"], arrow, state = key, " ▼", "descending"
+    else:
+        params["sort"], arrow, state = key, "", ""
+    return format_html(
+        '<a href="?{}" class="sort" data-sort-state="{}">{}<span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></a>',
+        params.urlencode(),
+        state or "none",
+        label,
+        arrow,
+        f", sorted {state}" if state else ", sort",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key, default="-date"):
+    current = context["request"].GET.get("sort") or default
+    return {key: "ascending", f"-{key}": "descending"}.get(current, "none")
+
+
+@register.filter
+def shade(count, largest):
+    """Cell shading, 0-100, by size relative to the largest cell (never 0 for a non-empty cell)."""
+    if not count or not largest:
+        return 0
+    return max(12, round(100 * count / largest))
+
+
+@register.simple_tag(takes_context=True)
+def cell_query(context, row, column):
+    """The list URL's query for one matrix cell: the current filters plus this pair."""
+    params = context["request"].GET.copy()
+    for name in (*PAGE_PARAMS, "sort", "requester", "supplier"):
+        params.pop(name, None)
+    params["requester"], params["supplier"] = row.code, column.code
+    return "?" + params.urlencode()
+
+
+@register.filter
+def quantity(value):
+    return "—" if value is None else f"{value:,}"
+
+
+@register.filter
+def values_of(chosen, name):
+    """The values of one query parameter, from the view's {parameter: [values]}."""
+    return chosen.get(name, [])

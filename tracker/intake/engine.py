@@ -1,0 +1,118 @@
+"""Importing requests and deployments from CSV: our own exports and SIPRI trade registers.
+
+One engine behind `manage.py import_requests`/`import_deployments` and the admin
+import page. Reading a file gives planned records and problems (line, column,
+reason); nothing is written until the plan is applied, in one transaction, and
+by default only when no row has a problem.
+"""
+
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db import IntegrityError, transaction
+
+from tracker.models import (
+    ImportRun,
+    ImportState,
+)
+
+from .plan import Importer
+from .reading import FORMATS, ImportFailed, decode
+from .writing import BATCH, Writer
+
+MAX_PROBLEMS_STORED = 2000
+
+
+@dataclass
+class Outcome:
+    file_format: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    rejects: str = ""
+    encoding: str = "utf-8"  # of the file read: the rejects file is written back in it, byte for byte
+    applied: bool = False
+    run: ImportRun | None = None
+
+    @property
+    def invalid_rows(self):
+        return len({p.line for p in self.problems})
+
+    def summary(self, dry_run):
+        verb = ("would create", "would update", "would leave") if dry_run else ("created", "updated", "left")
+        return (
+            f"{FORMATS[self.file_format]}: {self.rows} row(s); {verb[0]} {self.created}, {verb[1]} {self.updated}, "
+            f"{verb[2]} {self.unchanged} unchanged; {self.invalid_rows} bad row(s)."
+        )
+
+
+def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_invalid=False, publish=False, user=None):
+    """Check the whole file, then (unless a dry run, or a bad row without skip_invalid) write it; record the run.
+
+    Records flow through in batches, so memory stays flat however long the file:
+    a first pass checks every row and counts what would change, a second pass
+    (real imports only) writes, both inside one transaction.
+    """
+    text, encoding = decode(data)
+    importer = Importer(kind, text, file_name, file_format=file_format, publish=publish, user=user)
+    outcome = Outcome(file_format=importer.file_format, encoding=encoding)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            user=user,
+            file_name=file_name[:255],
+            kind=kind,
+            file_format=outcome.file_format,
+            state=ImportState.PREVIEWED,
+            publish=publish,
+            skip_invalid=skip_invalid,
+            content=text if dry_run else "",
+        )
+        writer = Writer(kind, importer, run, publish, user)
+        bad_raws = []
+        for batch in batches(importer.plan()):
+            good = []
+            for planned in batch:
+                outcome.rows += len(planned.lines)
+                if planned.problems:
+                    outcome.problems += planned.problems
+                    bad_raws += planned.raws
+                else:
+                    good.append(planned)
+            writer.process(good, write=False)
+        outcome.notes = importer.notes
+        outcome.problems.sort(key=lambda pr: (pr.line, pr.column))
+        if bad_raws:
+            head = "".join(r.raw for r in [*importer.preamble, importer.header])
+            outcome.rejects = head + "".join(bad_raws)
+        writes = not dry_run and (not outcome.problems or skip_invalid)
+        if writes:
+            writer.reset()
+            try:
+                for batch in batches(importer.plan()):
+                    writer.process([p for p in batch if not p.problems], write=True)
+            except IntegrityError as error:  # a check the parser missed: nothing is kept
+                raise ImportFailed(f"The database refused the import, nothing was written: {error}") from None
+            outcome.applied = True
+        outcome.created, outcome.updated, outcome.unchanged = writer.created, writer.updated, writer.unchanged
+        run.state = ImportState.APPLIED if writes else ImportState.PREVIEWED if dry_run else ImportState.REFUSED
+        run.rows, run.invalid = outcome.rows, outcome.invalid_rows
+        run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
+        run.report = {
+            "summary": outcome.summary(not writes),
+            "problems": [pr.__dict__ for pr in outcome.problems[:MAX_PROBLEMS_STORED]],
+            "notes": outcome.notes[:MAX_PROBLEMS_STORED],
+            "rejects": outcome.rejects if dry_run else "",
+            "encoding": encoding,
+        }
+        run.save()
+    outcome.run = run
+    return outcome
+
+
+def batches(items, size=BATCH):
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch

@@ -1,0 +1,87 @@
+"""Planning: a file read into planned records, one at a time, each with its problems; nothing is written here."""
+
+from itertools import islice
+
+from tracker.models import (
+    EquipmentType,
+)
+
+from .country_names import CountryResolver
+from .formats import PARSERS
+from .planned import Problem
+from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, split
+
+
+class Importer:
+    """Reads one file into a plan: what every format shares (the header, rows, countries, types, sources)."""
+
+    def __init__(self, kind, text, file_name, *, file_format=None, publish=False, user=None):
+        self.kind, self.text, self.file_name = kind, text, file_name
+        self.publish, self.user = publish, user
+        if file_format and file_format not in KIND_FORMATS[kind]:
+            raise ImportFailed(f"Format {file_format!r} does not hold {kind}; use one of {KIND_FORMATS[kind]}.")
+        self.file_format, self.header, self.preamble = split(text, file_format)
+        if self.file_format not in KIND_FORMATS[kind]:
+            raise ImportFailed(f"This file is a {FORMATS[self.file_format]}, not a file of {kind}.")
+        self.countries = CountryResolver()
+        self.types = {t.slug: t for t in EquipmentType.objects.all()}
+        self.type_names = {t.name.lower(): t for t in self.types.values()}
+        self.notes = []
+        self.sources = {}  # key -> dict of Source fields
+
+    # -------------------------------------------------------------- planning
+
+    def plan(self):
+        """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
+        self.notes = []
+        parse = PARSERS[self.file_format]
+        seen = {}
+        for record in parse(self):
+            if record.key in seen:
+                record.problems.append(
+                    Problem(record.lines[0], "", f"duplicate of the record on line {seen[record.key]}")
+                )
+            elif record.key[0] != "bad":
+                seen[record.key] = record.lines[0]
+            yield record
+
+    def data_rows(self):
+        """Data records after the header; blank lines skipped; a trailing footer (a lone text cell) set aside."""
+        footer = []
+        for record in islice(records(self.text), len(self.preamble) + 1, None):
+            if not any(record.cells):
+                continue
+            if sum(1 for c in record.cells if c) == 1 and len(record.cells) < len(self.header.cells):
+                footer.append(record)  # a footer if nothing but more of the same follows
+                continue
+            yield from footer
+            footer.clear()
+            yield record
+        for record in footer:
+            self.notes.append(f"line {record.line}: footer skipped ({record.cells[0][:60]!r})")
+
+    def width_ok(self, record, problems):
+        if len(record.cells) != len(self.header.cells):
+            problems.append(
+                Problem(record.line, "", f"row has {len(record.cells)} fields, the header has {len(self.header.cells)}")
+            )
+            return False
+        return True
+
+    def country(self, name, column, line, problems, required=True):
+        if not name:
+            if required:
+                problems.append(Problem(line, column, "a country is required"))
+            return None
+        found = self.countries.resolve(name)
+        if found is None:
+            problems.append(Problem(line, column, f"unknown country {name!r} (add it as a non-state party first)"))
+        return found
+
+    def equipment_type(self, text, line, problems):
+        found = self.types.get((text or "").strip().lower()) or self.type_names.get((text or "").strip().lower())
+        if not found:
+            problems.append(Problem(line, "equipment_type", f"unknown equipment type {text!r}"))
+        return found
+
+    # ------------------------------------------------------ our own format

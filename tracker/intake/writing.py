@@ -1,0 +1,309 @@
+"""Writing a plan: planned records matched with the database a batch at a time, then written in bulk, with history."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from tracker.models import (
+    ArmsRequest,
+    Citation,
+    Deployment,
+    ImportKind,
+    Person,
+    RequestItem,
+    Source,
+    System,
+)
+from tracker.models.indexing import refresh_later, refresh_search_text
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class New:
+    """A person or system the file names that the database does not hold yet."""
+
+    kind: str
+    key: tuple
+
+
+FOREIGN_KEYS = {"requester", "supplier", "country", "host_country", "equipment_type"}
+
+
+class Writer:
+    """Matches planned records with the database a batch at a time; writes creates and updates in bulk, with history.
+
+    Only keys are remembered between batches (designation -> system id, name -> person id),
+    never the model instances, so memory does not grow with the file.
+    """
+
+    def __init__(self, kind, importer, run, publish, user):
+        self.model = ArmsRequest if kind == ImportKind.REQUESTS else Deployment
+        self.importer, self.run, self.publish, self.user = importer, run, publish, user
+        self.reason = run.change_reason
+        self.system_ids = {}  # designation lower -> pk, or New
+        self.person_ids = {}  # (name lower, country pk) -> pk, or New
+        self.sources = {}  # key -> Source (a file cites few)
+        self.taken_slugs = None
+        self.reset()
+
+    def reset(self):
+        self.created = self.updated = self.unchanged = 0
+
+    # ----------------------------------------------------------------- match
+
+    def process(self, planned, write):
+        if not planned:
+            return
+        self.lookup_systems(planned)
+        self.lookup_people(planned)
+        self.lookup_sources()
+        existing = self.existing(planned)
+        ids = [obj.pk for obj in existing.values()]
+        items = defaultdict(list)
+        if self.model is ArmsRequest and ids:
+            for item in RequestItem.objects.filter(request__in=ids).order_by("id"):
+                items[item.request_id].append(item_tuple(item))
+        cited = defaultdict(set)
+        field = self.model.citation_field
+        for record_id, source_id in Citation.objects.filter(**{f"{field}__in": ids}).values_list(field, "source_id"):
+            cited[record_id].add(source_id)
+        to_create, to_update = [], []
+        for p in planned:
+            values = self.values(p)
+            obj = existing.get(p.key)
+            if obj is None:
+                to_create.append((p, values))
+                continue
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            new_items = [self.item_tuple(i) for i in p.items]
+            replace_items = self.model is ArmsRequest and new_items != items[obj.pk]
+            new_citations = [c for c in p.citations if not self.source_known(c[0], cited[obj.pk])]
+            if self.publish and not obj.published:
+                changed.append("published")
+            if changed or replace_items or new_citations:
+                to_update.append((p, obj, values, changed, replace_items, new_citations))
+            else:
+                self.unchanged += 1
+        self.created += len(to_create)
+        self.updated += len(to_update)
+        if write:
+            # Replacing items deletes them one by one, with signals: refresh each request once instead.
+            with refresh_later():
+                self.write(to_create, to_update)
+
+    def existing(self, planned):
+        found = {}
+        for name in ("uid", "external_id"):
+            keys = [p.key[1] for p in planned if p.key[0] == name]
+            if keys:
+                for obj in self.model.objects.filter(**{f"{name}__in": keys}):
+                    found[(name, getattr(obj, name))] = obj
+        return found
+
+    def source_known(self, key, source_ids):
+        source = self.sources.get(key)
+        return source is not None and source.pk in source_ids
+
+    def values(self, planned):
+        """Field values as the database stores them: foreign keys by id."""
+        values = {}
+        for name, value in planned.fields.items():
+            if isinstance(value, tuple) and value and value[0] == "person":
+                values[f"{name}_id"] = self.person_ids.get(person_key(value[1], value[2])) if value[1] else None
+            elif name == "system":
+                values["system_id"] = self.system_ids.get(value.lower()) if value else None
+            elif name in FOREIGN_KEYS:
+                values[f"{name}_id"] = value.pk if value else None
+            else:
+                values[name] = value
+        values[planned.key[0]] = planned.key[1]
+        return values
+
+    def item_tuple(self, item):
+        return (
+            item["equipment_type"].pk,
+            self.system_ids.get(item["system"].lower()) if item["system"] else None,
+            item["description"],
+            item["help_kind"],
+            item["hedged"],
+            item["quantity_requested"],
+            item["quantity_delivered"],
+        )
+
+    def lookup_systems(self, planned):
+        wanted = {}
+        for p in planned:
+            for item in p.items:
+                if item["system"]:
+                    wanted[item["system"].lower()] = (item["system"], item.get("system_type") or item["equipment_type"])
+            system = p.fields.get("system")
+            if system:
+                fallback = p.fields.get("equipment_type") or self.importer.types["other"]
+                wanted[system.lower()] = (system, fallback)
+        unknown = [key for key in wanted if key not in self.system_ids]
+        if unknown:
+            for key, pk in (
+                System.objects.annotate(key=Lower("designation")).filter(key__in=unknown).values_list("key", "pk")
+            ):
+                self.system_ids[key] = pk
+            for key in unknown:
+                self.system_ids.setdefault(key, New("system", wanted[key]))
+
+    def lookup_people(self, planned):
+        wanted = {}
+        for p in planned:
+            for value in p.fields.values():
+                if isinstance(value, tuple) and value and value[0] == "person" and value[1]:
+                    wanted[person_key(value[1], value[2])] = (value[1], value[2])
+        unknown = {key: v for key, v in wanted.items() if key not in self.person_ids}
+        if not unknown:
+            return
+        by_name = defaultdict(list)
+        names = {name for name, _ in unknown}
+        for key, pk, country_id in (
+            Person.objects.annotate(key=Lower("name")).filter(key__in=names).values_list("key", "pk", "country_id")
+        ):
+            by_name[key].append((pk, country_id))
+        for key, (name, country) in unknown.items():
+            candidates = by_name.get(key[0], [])
+            same_country = [pk for pk, country_id in candidates if country_id == key[1]]
+            if same_country or len(candidates) == 1:
+                self.person_ids[key] = (same_country or [candidates[0][0]])[0]
+            else:
+                self.person_ids[key] = New("person", (name, country))
+
+    def lookup_sources(self):
+        for key, fields in self.importer.sources.items():
+            if key not in self.sources:
+                found = Source.objects.filter(outlet=fields["outlet"], title=fields["title"]).first()
+                self.sources[key] = found or Source(**fields)
+
+    # ----------------------------------------------------------------- write
+
+    def create(self, model, objects):
+        return bulk_create_with_history(
+            objects, model, batch_size=BATCH, default_user=self.user, default_change_reason=self.reason
+        )
+
+    def write(self, to_create, to_update):
+        new_sources = [s for s in self.sources.values() if s.pk is None]
+        if new_sources:
+            self.create(Source, new_sources)
+        self.create_missing(
+            System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.slugs[key[0]])
+        )
+        self.create_missing(Person, "person", lambda key: Person(name=key[0], country=key[1]))
+        records = [
+            self.model(**self.resolved(values), published=self.publish and bool(p.citations)) for p, values in to_create
+        ]
+        self.create(self.model, records)
+        items, citations = [], []
+        for (p, _), record in zip(to_create, records, strict=True):
+            items += self.items_for(p, record)
+            citations += self.citations_for(p.citations, record)
+        updates, fields = [], set()
+        for p, obj, values, changed, replace_items, new_citations in to_update:
+            resolved = self.resolved(values)
+            for name in changed:
+                setattr(obj, name, True if name == "published" else resolved[name])
+            fields.update(changed)
+            updates.append(obj)
+            if replace_items:
+                RequestItem.objects.filter(request=obj).delete()
+                items += self.items_for(p, obj)
+            citations += self.citations_for(new_citations, obj)
+        if updates and fields:
+            bulk_update_with_history(
+                updates,
+                self.model,
+                sorted(fields | {"updated_at"}),
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+        self.create(RequestItem, items)
+        self.create(Citation, citations)
+        if self.model is ArmsRequest:  # bulk writes send no signals
+            refresh_search_text([record.pk for record in records] + [obj.pk for _, obj, *_ in to_update])
+
+    def create_missing(self, model, kind, build):
+        """Create the people or systems this batch names that are still New; remember their ids."""
+        ids = self.person_ids if kind == "person" else self.system_ids
+        missing = {key: marker for key, marker in ids.items() if isinstance(marker, New)}
+        if not missing:
+            return
+        if kind == "system":
+            self.reserve_slugs([marker.key[0] for marker in missing.values()])
+        objects = [build(marker.key) for marker in missing.values()]
+        self.create(model, objects)
+        for key, obj in zip(missing, objects, strict=True):
+            ids[key] = obj.pk
+
+    def reserve_slugs(self, designations):
+        """Free slugs for new systems. The catalogue of systems is small (thousands), so its slugs are read once."""
+        if self.taken_slugs is None:
+            self.taken_slugs = set(System.objects.values_list("slug", flat=True))
+        self.slugs = {}
+        for designation in designations:
+            base = slugify(designation)[:120] or "system"
+            slug, n = base, 1
+            while slug in self.taken_slugs:
+                n += 1
+                slug = f"{base}-{n}"
+            self.taken_slugs.add(slug)
+            self.slugs[designation] = slug
+
+    def resolved(self, values):
+        """Values with people and systems created in this batch replaced by their ids."""
+        out = {}
+        for name, value in values.items():
+            if name in ("requested_by_id", "addressed_to_id") and isinstance(value, New):
+                value = self.person_ids[person_key(*value.key)]
+            elif name == "system_id" and isinstance(value, New):
+                value = self.system_ids[value.key[0].lower()]
+            out[name] = value
+        return out
+
+    def items_for(self, planned, record):
+        return [
+            RequestItem(
+                request=record,
+                equipment_type=item["equipment_type"],
+                system_id=self.system_ids[item["system"].lower()] if item["system"] else None,
+                description=item["description"][:500],
+                help_kind=item["help_kind"],
+                hedged=item["hedged"],
+                quantity_requested=item["quantity_requested"],
+                quantity_delivered=item["quantity_delivered"],
+            )
+            for item in planned.items
+        ]
+
+    def citations_for(self, citations, record):
+        field = self.model.citation_field
+        return [
+            Citation(
+                source=self.sources[key], quote=quote, location=location, credibility=credibility, **{field: record}
+            )
+            for key, quote, location, credibility in citations
+        ]
+
+
+def person_key(name, country):
+    return (name.strip().lower(), country.pk if country else None)
+
+
+def item_tuple(item):
+    return (
+        item.equipment_type_id,
+        item.system_id,
+        item.description,
+        item.help_kind,
+        item.hedged,
+        item.quantity_requested,
+        item.quantity_delivered,
+    )

@@ -1,0 +1,33 @@
+"""The data: one module per family of models, each model with its QuerySet, and the search document.
+
+May import: tracker.dates and Django. Never explore, curation, intake or samples.
+This file only re-exports, so `from tracker.models import ArmsRequest` works wherever a model lives.
+"""
+
+from .base import choices_constraint as choices_constraint
+from .base import count_up_to as count_up_to
+from .base import non_negative as non_negative
+from .deployments import Deployment as Deployment
+from .deployments import DeploymentQuerySet as DeploymentQuerySet
+from .deployments import DeploymentStatus as DeploymentStatus
+from .equipment import EquipmentType as EquipmentType
+from .equipment import System as System
+from .imports import ImportKind as ImportKind
+from .imports import ImportRun as ImportRun
+from .imports import ImportState as ImportState
+from .people import Person as Person
+from .places import Country as Country
+from .places import CountryQuerySet as CountryQuerySet
+from .publishing import Publishable as Publishable
+from .publishing import PublishableQuerySet as PublishableQuerySet
+from .requests import ArmsRequest as ArmsRequest
+from .requests import ArmsRequestQuerySet as ArmsRequestQuerySet
+from .requests import Channel as Channel
+from .requests import HelpKind as HelpKind
+from .requests import RequestItem as RequestItem
+from .requests import RequestStatus as RequestStatus
+from .sources import Citation as Citation
+from .sources import Credibility as Credibility
+from .sources import Reliability as Reliability
+from .sources import Source as Source
+from .sources import SourceKind as SourceKind

@@ -1,0 +1,52 @@
+"""Countries: ISO 3166-1 states and the non-state parties curators add."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class CountryQuerySet(models.QuerySet):
+    def states(self):
+        return self.filter(iso2__isnull=False)
+
+
+class Country(models.Model):
+    """A state from ISO 3166-1, or a non-state party added by a curator (no ISO code)."""
+
+    name = models.CharField(max_length=120, help_text="Common short name, e.g. Venezuela.")
+    official_name = models.CharField(max_length=200, blank=True, help_text="ISO 3166-1 name.")
+    iso2 = models.CharField("ISO alpha-2", max_length=2, null=True, blank=True, unique=True)
+    iso3 = models.CharField("ISO alpha-3", max_length=3, null=True, blank=True, unique=True)
+    numeric = models.CharField("ISO numeric", max_length=3, blank=True)
+    region = models.CharField(max_length=40, blank=True, help_text="UN M49 region, e.g. Americas.")
+    subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region, e.g. South America.")
+    notes = models.TextField(blank=True, help_text="For non-state parties: what the group or alliance is.")
+
+    history = HistoricalRecords()
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "countries"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="country_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(iso2__isnull=True, iso3__isnull=True) | Q(iso2__isnull=False, iso3__isnull=False),
+                name="country_iso_codes_together",
+                violation_error_message="A state has both ISO codes; a non-state party has neither.",
+            ),
+        ]
+        indexes = [models.Index(fields=["region"], name="country_region_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", args=[self.code])
+
+    @property
+    def code(self):
+        """What URLs and filters call it: the ISO alpha-2 code, or the id of a non-state party."""
+        return self.iso2 or str(self.pk)

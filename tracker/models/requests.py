@@ -1,0 +1,180 @@
+"""Arms requests and their items: who asked whom for what, when, and how it ended."""
+
+from django.core.validators import MinValueValidator
+from django.db import connections, models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
+
+from .base import choices_constraint, non_negative
+from .equipment import EquipmentType, System
+from .people import Person
+from .places import Country
+from .publishing import Publishable, PublishableQuerySet
+from .search import matching
+from .sources import Citation
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    NEGOTIATING = "negotiating", "Under negotiation"
+    AGREED = "agreed", "Agreed"
+    PARTLY_DELIVERED = "partly_delivered", "Partly delivered"
+    DELIVERED = "delivered", "Delivered"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    MEETING = "meeting", "Meeting"
+    VISIT = "visit", "Official visit"
+    CALL = "call", "Phone or video call"
+    PUBLIC_STATEMENT = "statement", "Public statement"
+    DIPLOMATIC_NOTE = "note", "Diplomatic note"
+    CONTRACT = "contract", "Contract or order"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not reported"
+
+
+class HelpKind(models.TextChoices):
+    NEW_SUPPLY = "supply", "New supply"
+    REPAIR = "repair", "Repair / overhaul"
+    UPGRADE = "upgrade", "Upgrade"
+    SPARE_PARTS = "spares", "Spare parts"
+    MUNITIONS = "munitions", "Munitions"
+    TRAINING = "training", "Training"
+    COOPERATION = "cooperation", "Cooperation"
+
+
+class ArmsRequestQuerySet(PublishableQuerySet):
+    def involving(self, country):
+        return self.filter(Q(requester=country) | Q(supplier=country))
+
+    def asking_for(self, system):
+        return self.filter(models.Exists(RequestItem.objects.filter(request=models.OuterRef("pk"), system=system)))
+
+    def for_list(self):
+        """Everything a list row, a detail page or a CSV row shows, in a fixed number of queries."""
+        return (
+            self.select_related("requester", "supplier", "requested_by", "addressed_to")
+            .prefetch_related(
+                models.Prefetch("items", queryset=RequestItem.objects.select_related("equipment_type", "system")),
+                models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            )
+            .defer("search_text")  # never shown, and as long as everything else on the row
+        )
+
+    def matching(self, text):
+        """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py)."""
+        return self.filter(matching(text, connections[self.db].vendor))
+
+
+class ArmsRequest(Publishable):
+    """The requester country asks the supplier country for something."""
+
+    requester = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="requests_made")
+    supplier = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="requests_received",
+        verbose_name="asked country",
+        help_text="The country asked; it may or may not end up supplying.",
+    )
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="requests_signed"
+    )
+    addressed_to = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="requests_received"
+    )
+    date = models.DateField(
+        null=True, blank=True, help_text="First day of the period if only the month or year is known."
+    )
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UNKNOWN)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
+    summary = models.TextField(help_text="Who asked whom for what, in a sentence, as the sources put it.")
+    # What ?q= searches, derived from the fields above and the items (models/search.py); indexed.
+    search_text = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = ArmsRequestQuerySet.as_manager()
+
+    citation_field = "request"
+
+    class Meta:
+        verbose_name = "arms request"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester=F("supplier")),
+                name="request_requester_is_not_supplier",
+                violation_error_message="A country does not ask itself: requester and asked country differ.",
+            ),
+            choices_constraint("status", RequestStatus, "request_status_valid"),
+            choices_constraint("channel", Channel, "request_channel_valid"),
+            *partial_date_constraints("request", "date", "date_precision"),
+        ]
+        indexes = [
+            models.Index(fields=["date"], name="request_date_idx"),
+            models.Index(fields=["status"], name="request_status_idx"),
+            models.Index(fields=["published", "date"], name="request_published_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} → {self.supplier}: {self.summary[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("request-detail", args=[self.pk])
+
+    @property
+    def date_display(self):
+        return format_partial(self.date, self.date_precision)
+
+    def clean(self):
+        self.date = normalise(self.date, self.date_precision)
+        super().clean()
+
+
+class RequestItem(models.Model):
+    """One line of a request."""
+
+    request = models.ForeignKey(ArmsRequest, on_delete=models.CASCADE, related_name="items")
+    equipment_type = models.ForeignKey(EquipmentType, on_delete=models.PROTECT, related_name="request_items")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, null=True, blank=True, related_name="request_items")
+    description = models.CharField(
+        max_length=500, help_text='What was asked, in the source\'s words: "drones with a range of 1,000 km".'
+    )
+    help_kind = models.CharField("kind of help", max_length=12, choices=HelpKind.choices, default=HelpKind.NEW_SUPPLY)
+    hedged = models.BooleanField(
+        default=False, help_text='The source hedges this item ("possibly", "almost certainly").'
+    )
+    quantity_requested = models.IntegerField(
+        "quantity asked", null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
+    )
+    quantity_delivered = models.IntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request", "id"]
+        constraints = [
+            non_negative("quantity_requested", "item_quantity_requested_not_negative"),
+            non_negative("quantity_delivered", "item_quantity_delivered_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity_requested__isnull=True)
+                | Q(quantity_delivered__isnull=True)
+                | Q(quantity_delivered__lte=F("quantity_requested")),
+                name="item_delivered_not_above_requested",
+                violation_error_message="Quantity delivered cannot exceed quantity asked.",
+            ),
+            choices_constraint("help_kind", HelpKind, "item_help_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.description

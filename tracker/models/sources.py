@@ -1,0 +1,129 @@
+"""Sources and the citations that tie each claim to one, with their Admiralty grades."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
+
+from .base import choices_constraint
+
+
+class Reliability(models.TextChoices):
+    """Admiralty (NATO) grade of a source."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty (NATO) grade of one piece of information."""
+
+    CONFIRMED = 1, "1: confirmed by other sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_JUDGE = 6, "6: truth cannot be judged"
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news", "News report"
+    OFFICIAL_STATEMENT = "official", "Official statement"
+    LEAKED_DOCUMENT = "leak", "Leaked document"
+    DATASET = "dataset", "Dataset"
+    RESEARCH = "research", "Research report"
+    SOCIAL_MEDIA = "social", "Social media post"
+    IMAGERY = "imagery", "Imagery"
+    OTHER = "other", "Other"
+
+
+class Source(models.Model):
+    """One publication or document."""
+
+    outlet = models.CharField(max_length=160, help_text="Publisher or issuing body, e.g. The Washington Post.")
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, help_text="How precisely the date is known."
+    )
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.NEWS_REPORT)
+    reliability = models.CharField(
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
+        help_text="Admiralty grade of the source as a whole.",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "outlet", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
+            choices_constraint("reliability", Reliability, "source_reliability_valid"),
+            choices_constraint("kind", SourceKind, "source_kind_valid"),
+            *partial_date_constraints("source", "published_on", "published_precision"),
+        ]
+        indexes = [models.Index(fields=["reliability"], name="source_reliability_idx")]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("admin:tracker_source_change", args=[self.pk])
+
+    @property
+    def published_display(self):
+        return format_partial(self.published_on, self.published_precision)
+
+    def clean(self):
+        self.published_on = normalise(self.published_on, self.published_precision)
+
+
+class Citation(models.Model):
+    """One claim's link to a source: a request or a deployment, never both."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    request = models.ForeignKey(
+        "ArmsRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    deployment = models.ForeignKey(
+        "Deployment", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    quote = models.TextField(blank=True, help_text="The sentence(s) in the source that support the claim.")
+    location = models.CharField(max_length=120, blank=True, help_text="Page, paragraph or timestamp.")
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices,
+        default=Credibility.CANNOT_JUDGE,
+        help_text="Admiralty grade of this piece of information.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["credibility", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, deployment__isnull=True)
+                | Q(request__isnull=True, deployment__isnull=False),
+                name="citation_cites_exactly_one_record",
+                violation_error_message="A citation supports exactly one request or one deployment.",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="citation_credibility_1_to_6",
+                violation_error_message="Credibility is graded 1 (confirmed) to 6 (cannot be judged).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} [{self.source.reliability}{self.credibility}]"
