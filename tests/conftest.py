@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from reversion.models import Version
 
 from tracker.dates import DatePrecision
 from tracker.models import (
@@ -102,3 +103,13 @@ def editor_client(client, editor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+def revisions(obj):
+    """The revisions of obj, newest first."""
+    return [v.revision for v in Version.objects.get_for_object(obj).select_related("revision__user")]
+
+
+def opened_state(client, change_url):
+    """What the change page at change_url says it was opened with: POST it back, as a browser would."""
+    return client.get(change_url).context["adminform"].form["opened_state"].value()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.conftest import revisions
 from tracker.intake.engine import run_import
 from tracker.intake.reading import ImportFailed
 from tracker.models import ArmsRequest, Citation, Country, Deployment, ImportRun, RequestItem, Source, System
@@ -115,8 +116,12 @@ def test_changed_numbers_update_the_record_and_its_history(admin_user):
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 9)
     s400 = ArmsRequest.objects.get(items__system__designation="S-400 Triumf")
     assert s400.status == "delivered" and s400.items.get().quantity_delivered == 5
-    latest = s400.history.first()
-    assert latest.history_user == admin_user and latest.history_change_reason.startswith("Import #")
+    latest, first = revisions(s400)
+    assert latest.user == admin_user and latest.comment.startswith("Import #") and first.user is None
+    # The revision holds the item as imported: reverting to it restores 3 delivered.
+    assert {v.field_dict.get("quantity_delivered") for v in latest.version_set.all()} >= {5}
+    first.revert(delete=True)
+    assert s400.items.get().quantity_delivered == 3
 
 
 def test_imported_records_are_drafts_unless_published():

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import revisions
 from tracker.models import ArmsRequest, ImportRun
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_dry_run_then_apply(editor_client):
     applied = ImportRun.objects.get(state="applied")
     assert (applied.user.username, applied.created, applied.invalid) == ("edna", 10, 2)
     assert ArmsRequest.objects.published().count() == 10
-    assert ArmsRequest.objects.first().history.first().history_user.username == "edna"
+    assert revisions(ArmsRequest.objects.first())[0].user.username == "edna"
 
 
 def test_bad_rows_without_skip_cannot_be_applied(editor_client):

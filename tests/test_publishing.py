@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.conftest import revisions
 from tracker.models import ArmsRequest, Deployment
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_publish_refuses_uncited_and_records_history(make_request):
     cited.refresh_from_db()
     uncited.refresh_from_db()
     assert cited.published and not uncited.published
-    assert cited.history.first().history_change_reason == "Published"
+    assert revisions(cited)[0].comment == "Published"
 
 
 def test_public_queryset_hides_drafts_and_uncited_rows_written_behind_validation(make_request, make_deployment):

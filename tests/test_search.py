@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from tests.conftest import opened_state
 from tests.explorer_data import build
 from tests.test_admin import request_form
 from tracker.explore.filters import RequestFilter
@@ -113,7 +114,8 @@ def test_admin_form_with_inline_items_updates_the_document(editor_client, countr
         "citations-0-id": citation.pk,
         "citations-0-request": request.pk,
     }
-    response = editor_client.post(reverse("admin:tracker_armsrequest_change", args=[request.pk]), data)
+    change = reverse("admin:tracker_armsrequest_change", args=[request.pk])
+    response = editor_client.post(change, data | {"opened_state": opened_state(editor_client, change)})
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert "kamikaze drones" in document(request) and "fast boats" in document(request)
     assert "attack" not in document(request)

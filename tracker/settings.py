@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
-    "simple_history",
+    "reversion",
     "tracker",
 ]
 
@@ -81,8 +81,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Records which user made each change in the history tables.
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -147,10 +145,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-
-# History: keep who changed what; reverting is the admin's history view.
-SIMPLE_HISTORY_REVERT_DISABLED = False
-SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGGING = {
     "version": 1,

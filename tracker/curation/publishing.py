@@ -2,19 +2,18 @@
 
 import re
 
-from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.models import (
     Citation,
 )
 
 from .changelists import BigChangelist
+from .history import HistoryAdmin, HistoryForm
 
 
-class PublishableForm(forms.ModelForm):
+class PublishableForm(HistoryForm):
     """Lets the model's "published needs a citation" rule see the citation rows
     submitted with the same form, which are saved only after the record."""
 
@@ -44,7 +43,7 @@ class CitationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class PublishableAdmin(BigChangelist, SimpleHistoryAdmin):
+class PublishableAdmin(BigChangelist, HistoryAdmin):
     form = PublishableForm
     actions = ["publish", "unpublish"]
     readonly_fields = ["external_id", "created_at", "updated_at"]
@@ -52,7 +51,7 @@ class PublishableAdmin(BigChangelist, SimpleHistoryAdmin):
 
     @admin.action(description="Publish selected records (those with at least one citation)", permissions=["change"])
     def publish(self, request, queryset):
-        published, refused = queryset.publish()
+        published, refused = queryset.publish(request.user)
         if published:
             self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
         if refused:
@@ -65,7 +64,7 @@ class PublishableAdmin(BigChangelist, SimpleHistoryAdmin):
 
     @admin.action(description="Unpublish selected records (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        count = queryset.unpublish(request.user)
         self.message_user(request, f"Moved {count} record(s) back to draft.", messages.SUCCESS)
 
     # Not sortable: sorting by it would count the citations of every row.

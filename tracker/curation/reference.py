@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.models import (
     Country,
@@ -10,6 +9,8 @@ from tracker.models import (
     Person,
     System,
 )
+
+from .history import HistoryAdmin
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -28,7 +29,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["name", "iso2", "iso3", "region", "subregion", "official_name"]
     list_filter = [StateFilter, "region", "subregion"]
     search_fields = ["name", "official_name", "iso2", "iso3"]
@@ -42,7 +43,7 @@ class CountryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EquipmentType)
-class EquipmentTypeAdmin(SimpleHistoryAdmin):
+class EquipmentTypeAdmin(HistoryAdmin):
     list_display = ["name", "slug", "system_count", "description"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -56,7 +57,7 @@ class EquipmentTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(System)
-class SystemAdmin(SimpleHistoryAdmin):
+class SystemAdmin(HistoryAdmin):
     list_display = ["designation", "equipment_type", "manufacturer", "origin_country"]
     list_filter = ["equipment_type", ("origin_country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["equipment_type", "origin_country"]
@@ -66,7 +67,7 @@ class SystemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "title", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Exists, OuterRef
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.models import (
     ArmsRequest,
@@ -13,6 +12,7 @@ from tracker.models import (
 )
 
 from .changelists import BigChangelist, CountryFilter, count_of, year_filter
+from .history import HistoryAdmin
 from .publishing import CitationInline, PublishableAdmin, PublishedFilter
 
 
@@ -120,7 +120,7 @@ class ArmsRequestAdmin(PublishableAdmin):
 
 
 @admin.register(RequestItem)
-class RequestItemAdmin(BigChangelist, SimpleHistoryAdmin):
+class RequestItemAdmin(BigChangelist, HistoryAdmin):
     list_display = [
         "description",
         "request",

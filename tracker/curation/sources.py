@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.models import (
     Citation,
@@ -12,10 +11,11 @@ from tracker.models import (
 )
 
 from .changelists import BigChangelist
+from .history import HistoryAdmin
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "outlet", "kind", "reliability", "published_display", "citation_count", "link"]
     list_filter = ["reliability", "kind", "outlet"]
@@ -44,7 +44,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(BigChangelist, SimpleHistoryAdmin):
+class CitationAdmin(BigChangelist, HistoryAdmin):
     list_display = ["source", "cited_record", "credibility", "reliability", "quote_start"]
     list_filter = ["credibility", "source__reliability", "source__kind"]
     list_select_related = [

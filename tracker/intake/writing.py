@@ -4,8 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.models import (
     ArmsRequest,
@@ -17,6 +17,7 @@ from tracker.models import (
     Source,
     System,
 )
+from tracker.models.history import record_each
 from tracker.models.indexing import refresh_later, refresh_search_text
 
 BATCH = 2000
@@ -185,9 +186,9 @@ class Writer:
     # ----------------------------------------------------------------- write
 
     def create(self, model, objects):
-        return bulk_create_with_history(
-            objects, model, batch_size=BATCH, default_user=self.user, default_change_reason=self.reason
-        )
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        if model in (Source, System, Person):  # items and citations are versioned with their record
+            record_each(objects, self.user, self.reason)
 
     def write(self, to_create, to_update):
         new_sources = [s for s in self.sources.values() if s.pk is None]
@@ -217,16 +218,14 @@ class Writer:
                 items += self.items_for(p, obj)
             citations += self.citations_for(new_citations, obj)
         if updates and fields:
-            bulk_update_with_history(
-                updates,
-                self.model,
-                sorted(fields | {"updated_at"}),
-                batch_size=BATCH,
-                default_user=self.user,
-                default_change_reason=self.reason,
-            )
+            now = timezone.now()
+            for obj in updates:
+                obj.updated_at = now  # bulk_update leaves auto_now fields alone
+            self.model.objects.bulk_update(updates, sorted(fields | {"updated_at"}), batch_size=BATCH)
         self.create(RequestItem, items)
         self.create(Citation, citations)
+        # One revision per touched record, with its items and citations as now written.
+        record_each(records + [obj for _, obj, *_ in to_update], self.user, self.reason)
         if self.model is ArmsRequest:  # bulk writes send no signals
             refresh_search_text([record.pk for record in records] + [obj.pk for _, obj, *_ in to_update])
 

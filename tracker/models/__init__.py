@@ -12,6 +12,8 @@ from .deployments import DeploymentQuerySet as DeploymentQuerySet
 from .deployments import DeploymentStatus as DeploymentStatus
 from .equipment import EquipmentType as EquipmentType
 from .equipment import System as System
+from .history import record_each as record_each
+from .history import revision as revision
 from .imports import ImportKind as ImportKind
 from .imports import ImportRun as ImportRun
 from .imports import ImportState as ImportState
@@ -31,3 +33,4 @@ from .sources import Credibility as Credibility
 from .sources import Reliability as Reliability
 from .sources import Source as Source
 from .sources import SourceKind as SourceKind
+from .versioned import register_all as register_all

@@ -4,7 +4,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import DatePrecision, format_partial, normalise, normalise_end, partial_date_constraints
 
@@ -82,7 +81,6 @@ class Deployment(Publishable):
     status = models.CharField(max_length=10, choices=DeploymentStatus.choices, default=DeploymentStatus.ANNOUNCED)
     purpose = models.TextField(blank=True, help_text="As stated by the deploying country or the sources.")
 
-    history = HistoricalRecords()
     objects = DeploymentQuerySet.as_manager()
 
     citation_field = "deployment"

@@ -3,7 +3,6 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from .places import Country
 
@@ -12,8 +11,6 @@ class EquipmentType(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     description = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -36,8 +33,6 @@ class System(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="systems_designed"
     )
     description = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["designation"]

@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from .places import Country
 
@@ -14,8 +13,6 @@ class Person(models.Model):
     title = models.CharField(max_length=200, blank=True, help_text="As reported, e.g. Transport Minister.")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     notes = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "people"

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 
 class CountryQuerySet(models.QuerySet):
@@ -24,7 +23,6 @@ class Country(models.Model):
     subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region, e.g. South America.")
     notes = models.TextField(blank=True, help_text="For non-state parties: what the group or alliance is.")
 
-    history = HistoricalRecords()
     objects = CountryQuerySet.as_manager()
 
     class Meta:

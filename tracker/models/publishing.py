@@ -5,6 +5,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .history import each_in_its_revision
 from .sources import Citation
 
 
@@ -19,30 +20,25 @@ class PublishableQuerySet(models.QuerySet):
     def uncited(self):
         return self.exclude(self.cited_condition())
 
-    def publish(self):
-        """Publish each cited draft here, one save each so the history records it.
+    def publish(self, user=None):
+        """Publish each cited draft here, each in a revision of its own (by user), so each can be reverted alone.
 
         Returns (number published, list of drafts refused for lack of a citation).
         """
-        refused, published = [], 0
-        for obj in self.filter(published=False).annotate(is_cited=self.cited_condition()):
-            if not obj.is_cited:
-                refused.append(obj)
-                continue
-            obj.published = True
-            obj._change_reason = "Published"
-            obj.save(update_fields=["published", "updated_at"])
-            published += 1
-        return published, refused
+        drafts = list(self.filter(published=False).annotate(is_cited=self.cited_condition()))
+        cited = [obj for obj in drafts if obj.is_cited]
+        each_in_its_revision(cited, lambda obj: set_published(obj, True), user, "Published")
+        return len(cited), [obj for obj in drafts if not obj.is_cited]
 
-    def unpublish(self):
-        count = 0
-        for obj in self.filter(published=True):
-            obj.published = False
-            obj._change_reason = "Unpublished"
-            obj.save(update_fields=["published", "updated_at"])
-            count += 1
-        return count
+    def unpublish(self, user=None):
+        published = list(self.filter(published=True))
+        each_in_its_revision(published, lambda obj: set_published(obj, False), user, "Unpublished")
+        return len(published)
+
+
+def set_published(obj, value):
+    obj.published = value
+    obj.save(update_fields=["published", "updated_at"])
 
 
 class Publishable(models.Model):

@@ -4,7 +4,6 @@ from django.core.validators import MinValueValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
 
@@ -100,7 +99,6 @@ class ArmsRequest(Publishable):
     # What ?q= searches, derived from the fields above and the items (models/search.py); indexed.
     search_text = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ArmsRequestQuerySet.as_manager()
 
     citation_field = "request"
@@ -158,8 +156,6 @@ class RequestItem(models.Model):
     quantity_delivered = models.IntegerField(
         null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["request", "id"]

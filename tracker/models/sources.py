@@ -3,7 +3,6 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
 
@@ -63,8 +62,6 @@ class Source(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["-published_on", "outlet", "title"]
         constraints = [
@@ -106,8 +103,6 @@ class Citation(models.Model):
         default=Credibility.CANNOT_JUDGE,
         help_text="Admiralty grade of this piece of information.",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["credibility", "id"]

@@ -33,6 +33,7 @@ from tracker.models import (
     SourceKind,
     System,
 )
+from tracker.models.history import revision
 from tracker.models.indexing import refresh_later
 
 REASON = "Demo data from the seed article"
@@ -263,8 +264,9 @@ DEPLOYMENTS = [
 
 
 def _tracked(obj):
-    obj._change_reason = REASON
-    obj.save()
+    """Saved in a revision; inside record(), in that record's one revision."""
+    with revision(comment=REASON):
+        obj.save()
     return obj
 
 
@@ -312,55 +314,65 @@ def load_demo():
     for spec in REQUESTS:
         if ArmsRequest.objects.filter(external_id=spec["external_id"]).exists():
             continue
-        request = _tracked(
-            ArmsRequest(
-                external_id=spec["external_id"],
-                requester=countries[spec["requester"]],
-                supplier=countries[spec["supplier"]],
-                requested_by=people.get(spec["requested_by"]),
-                addressed_to=people.get(spec["addressed_to"]),
-                date=YEAR_2025[0],
-                date_precision=YEAR_2025[1],
-                channel=spec["channel"],
-                status=spec["status"],
-                summary=spec["summary"],
-                notes=spec["notes"],
-            )
-        )
-        for type_slug, system_slug, description, help_kind, hedged in spec["items"]:
-            _tracked(
-                RequestItem(
-                    request=request,
-                    equipment_type=types[type_slug],
-                    system=systems.get(system_slug),
-                    description=description,
-                    help_kind=help_kind,
-                    hedged=hedged,
-                )
-            )
-        _cite(request, spec["citations"], sources)
+        with revision(comment=REASON):  # the request, its items and citations: one revision
+            _add_request(spec, countries, people, types, systems, sources)
         created["requests"] += 1
 
     for spec in DEPLOYMENTS:
         if Deployment.objects.filter(external_id=spec["external_id"]).exists():
             continue
-        deployment = _tracked(
-            Deployment(
-                external_id=spec["external_id"],
-                country=countries["US"],
-                equipment_type=types.get(spec["equipment_type"]),
-                unit=spec["unit"],
-                description=spec["description"],
-                location="Caribbean",
-                region="Caribbean",
-                status=spec["status"],
-                purpose=spec["purpose"],
-                notes=spec["notes"],
-            )
-        )
-        _cite(deployment, spec["citations"], sources)
+        with revision(comment=REASON):
+            _add_deployment(spec, countries, types, sources)
         created["deployments"] += 1
     return created
+
+
+def _add_request(spec, countries, people, types, systems, sources):
+    request = _tracked(
+        ArmsRequest(
+            external_id=spec["external_id"],
+            requester=countries[spec["requester"]],
+            supplier=countries[spec["supplier"]],
+            requested_by=people.get(spec["requested_by"]),
+            addressed_to=people.get(spec["addressed_to"]),
+            date=YEAR_2025[0],
+            date_precision=YEAR_2025[1],
+            channel=spec["channel"],
+            status=spec["status"],
+            summary=spec["summary"],
+            notes=spec["notes"],
+        )
+    )
+    for type_slug, system_slug, description, help_kind, hedged in spec["items"]:
+        _tracked(
+            RequestItem(
+                request=request,
+                equipment_type=types[type_slug],
+                system=systems.get(system_slug),
+                description=description,
+                help_kind=help_kind,
+                hedged=hedged,
+            )
+        )
+    _cite(request, spec["citations"], sources)
+
+
+def _add_deployment(spec, countries, types, sources):
+    deployment = _tracked(
+        Deployment(
+            external_id=spec["external_id"],
+            country=countries["US"],
+            equipment_type=types.get(spec["equipment_type"]),
+            unit=spec["unit"],
+            description=spec["description"],
+            location="Caribbean",
+            region="Caribbean",
+            status=spec["status"],
+            purpose=spec["purpose"],
+            notes=spec["notes"],
+        )
+    )
+    _cite(deployment, spec["citations"], sources)
 
 
 def _cite(record, citations, sources):

@@ -1,0 +1,82 @@
+"""The change history: every curated model is versioned by django-reversion.
+
+A request is versioned with its items and citations (and a deployment with its citations), so one save
+of a record and its inlines is one revision, and reverting that revision restores all of them. An item
+or a citation follows its record too: edited on its own, it still makes a revision of the whole record.
+
+Bulk writers (the importer) send no signals; they call record_each(), which writes one revision per
+record, with its user and reason, in a few bulk queries. Which models are versioned, following what:
+models/versioned.py. This module imports no model.
+"""
+
+import contextlib
+
+import reversion
+from django.core import serializers
+from django.utils import timezone
+from django.utils.encoding import force_str
+from reversion.models import Revision, Version
+from reversion.revisions import _get_content_type, _get_options
+
+
+@contextlib.contextmanager
+def revision(user=None, comment=""):
+    """Saves in this block make one revision, by user (None for a command without one), with comment."""
+    with reversion.create_revision():
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
+def each_in_its_revision(objects, save, user=None, comment=""):
+    """save(obj) for each object, each in a revision of its own: reverting one never reverts the others."""
+    for obj in objects:
+        with revision(user, comment):
+            save(obj)
+
+
+def record_each(records, user=None, comment="", using="default"):
+    """One revision per record (with its followed items and citations), written in bulk, for bulk writers.
+
+    records: saved model instances of one registered model. Returns the number of revisions written.
+    """
+    records = list(records)
+    if not records:
+        return 0
+    model = type(records[0])
+    related = related_rows(model, [r.pk for r in records], using)
+    now = timezone.now()
+    revisions = [Revision(date_created=now, user=user if user and user.pk else None, comment=comment) for _ in records]
+    Revision.objects.using(using).bulk_create(revisions)
+    versions = []
+    for record, rev in zip(records, revisions, strict=True):
+        versions += [version_of(obj, rev, using) for obj in [record, *related.get(record.pk, [])]]
+    Version.objects.using(using).bulk_create(versions, batch_size=1000)
+    return len(revisions)
+
+
+def related_rows(model, ids, using):
+    """{record id: [rows it follows through a reverse relation (its items, its citations)]}, a query each."""
+    found = {}
+    for name in _get_options(model).follow:
+        field = model._meta.get_field(name)
+        if not field.one_to_many:
+            continue  # a forward key (an item's request): that record has its own revisions
+        rows = field.related_model._base_manager.using(using).filter(**{f"{field.field.name}__in": ids})
+        for row in rows.order_by("pk"):
+            found.setdefault(getattr(row, field.field.attname), []).append(row)
+    return found
+
+
+def version_of(obj, rev, using):
+    options = _get_options(type(obj))
+    return Version(
+        revision=rev,
+        content_type=_get_content_type(type(obj), using),
+        object_id=force_str(getattr(obj, options.object_id_field)),
+        db=using,
+        format=options.format,
+        serialized_data=serializers.serialize(options.format, (obj,), fields=options.fields),
+        object_repr=force_str(obj),
+    )
