@@ -9,6 +9,7 @@
   not revert the others: django-reversion reverts whole revisions).
 """
 
+import contextlib
 import contextvars
 
 from django import forms
@@ -69,10 +70,12 @@ class HistoryAdmin(VersionAdmin):
         _reason.set(form.cleaned_data.get("change_reason", "").strip())
         super().save_model(request, obj, form, change)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        token = _reason.set("")
+    @contextlib.contextmanager
+    def create_revision(self, request):
+        token = _reason.set("")  # set by save_model, read when the revision is written
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            with super().create_revision(request):
+                yield
         finally:
             _reason.reset(token)
 
