@@ -149,3 +149,60 @@ def test_publishing_many_makes_one_revision_each(editor_client, make_request):
         assert latest.comment == "Published" and latest.user == User.objects.get(username="edna")
         assert {v.object_id for v in latest.version_set.filter(content_type__model="armsrequest")} == {str(draft.pk)}
     assert ArmsRequest.objects.published().count() == 3
+
+
+@pytest.mark.parametrize(
+    "typed, precision, stored",
+    [
+        ("2022", "", (datetime.date(2022, 1, 1), "year")),
+        ("2022-10", "", (datetime.date(2022, 10, 1), "month")),
+        ("2022-10-18", "", (datetime.date(2022, 10, 18), "day")),
+        ("2022-10-18", "month", (datetime.date(2022, 10, 1), "month")),
+    ],
+)
+def test_a_curator_types_a_date_at_the_precision_the_source_gives(
+    editor_client, request_record, typed, precision, stored
+):
+    data = form_data(editor_client.get(change_url(request_record)))
+    assert data["date"] == "2025-10"  # shown as ISO, at its precision
+    data |= {"date": typed, "date_precision": precision}
+    assert editor_client.post(change_url(request_record), data).status_code == 302
+    request_record.refresh_from_db()
+    assert (request_record.date, request_record.date_precision) == stored
+
+
+@pytest.mark.parametrize("typed, precision", [("2022", "day"), ("2022-10", "day"), ("22-10", ""), ("2022-13", "")])
+def test_a_date_claiming_more_than_typed_or_malformed_says_what_is_accepted(
+    editor_client, request_record, typed, precision
+):
+    data = form_data(editor_client.get(change_url(request_record))) | {"date": typed, "date_precision": precision}
+    response = editor_client.post(change_url(request_record), data)
+    assert response.status_code == 200
+    error = " ".join(response.context["adminform"].form.errors["date"])
+    assert "2022-10-18" in error or "choose precision" in error
+
+
+def test_a_new_citation_has_no_grade_until_the_curator_chooses_one(editor_client, countries, types, source):
+    add = reverse("admin:tracker_armsrequest_add")
+    page = editor_client.get(add)
+    citation_form = next(i for i in page.context["inline_admin_formsets"] if i.formset.prefix == "citations")
+    assert citation_form.formset.forms[0]["credibility"].value() in (None, "")
+    source_page = editor_client.get(reverse("admin:tracker_source_add"))
+    assert source_page.context["adminform"].form["reliability"].value() in (None, "")
+    data = {
+        "requester": countries["BY"].pk,
+        "supplier": countries["RU"].pk,
+        "summary": "Belarus asks Russia for drones",
+        "status": "requested",
+        "channel": "letter",
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source": source.pk,
+        "citations-0-quote": "Minsk asked.",
+    }
+    response = editor_client.post(add, data)
+    assert response.status_code == 200 and not ArmsRequest.objects.exists()
+    formset = next(i for i in response.context["inline_admin_formsets"] if i.formset.prefix == "citations").formset
+    assert "credibility" in formset.forms[0].errors

@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.signals import pre_revision_commit
 
 from . import locking
+from .partial_dates import clean_partial_dates, use_partial_dates
 
 _reason = contextvars.ContextVar("change_reason", default="")
 
@@ -28,7 +29,31 @@ class ReasonField(forms.CharField):
         return False  # said in the history as "Reason: …", not as a changed field
 
 
-class HistoryForm(forms.ModelForm):
+class ChooseGrades:
+    """Admiralty grades have no default in a form: a forgotten field would silently become F6."""
+
+    GRADES = {"credibility", "reliability"}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.GRADES and field is not None:
+            field.choices = [("", "— choose a grade —"), *db_field.choices]
+            field.initial = None
+            field.required = True
+        return field
+
+
+class GradesChosenForm(forms.ModelForm):
+    """A new row shows no grade (ChooseGrades makes the field required): the model's default is for imports."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            for name in ChooseGrades.GRADES & self.fields.keys():
+                self.initial[name] = None
+
+
+class HistoryForm(GradesChosenForm):
     change_reason = ReasonField(
         label="Reason for this change",
         required=False,
@@ -40,16 +65,17 @@ class HistoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_partial_dates(self)
         if not self.is_bound and self.instance.pk is not None:
             self.initial["opened_state"] = locking.token(locking.snapshot(self.instance, self.inline_models))
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = clean_partial_dates(self, super().clean())
         locking.check_not_stale(self, self.inline_models)
         return cleaned
 
 
-class HistoryAdmin(VersionAdmin):
+class HistoryAdmin(ChooseGrades, VersionAdmin):
     form = HistoryForm
     history_latest_first = True
 

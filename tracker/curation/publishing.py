@@ -10,7 +10,7 @@ from tracker.models import (
 )
 
 from .changelists import BigChangelist
-from .history import HistoryAdmin, HistoryForm
+from .history import ChooseGrades, GradesChosenForm, HistoryAdmin, HistoryForm
 
 
 class PublishableForm(HistoryForm):
@@ -33,8 +33,9 @@ class PublishableForm(HistoryForm):
         )
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ChooseGrades, admin.TabularInline):
     model = Citation
+    form = GradesChosenForm
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "location", "credibility"]
