@@ -83,3 +83,24 @@ def test_publishing_without_a_source_is_refused_in_the_form(page, site, shoot):
     expect(page.locator(".errorlist")).to_contain_text("Cite at least one source before publishing")
     shoot(page, "admin-request-refused")
     assert not ArmsRequest.objects.filter(summary="Uncited claim").exists()
+
+
+def test_the_request_form_and_lists_fit_a_1366_pixel_screen(page, site, shoot):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, site)
+    request = ArmsRequest.objects.order_by("pk").first()
+    page.goto(f"{site.url}/admin/tracker/armsrequest/{request.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    for cell in ("#items-0 .field-hedged", "#items-0 .field-quantity_delivered", "#citations-0 .field-credibility"):
+        assert page.locator(cell).bounding_box()["x"] + page.locator(cell).bounding_box()["width"] <= 1366, cell
+    shoot(page, "admin-request-change-1366")
+    for changelist in ("armsrequest", "deployment"):
+        page.goto(f"{site.url}/admin/tracker/{changelist}/")
+        visible = page.locator("#changelist .results").bounding_box()
+        for column in (
+            "th.column-published",
+            "th.column-summary_start" if changelist == "armsrequest" else "th.column-what",
+        ):
+            box = page.locator(column).bounding_box()
+            assert box["x"] + box["width"] <= visible["x"] + visible["width"], (changelist, column)
+    shoot(page, "admin-deployments-changelist-1366")

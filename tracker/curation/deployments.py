@@ -14,18 +14,17 @@ from .publishing import CitationInline, PublishableAdmin, PublishedFilter
 @admin.register(Deployment)
 class DeploymentAdmin(PublishableAdmin):
     list_display = [
-        "id",
         "country",
         "what",
+        "published",
         "equipment_type",
         "region",
         "host_country",
         "start_shown",
         "status",
         "citations_shown",
-        "published",
-    ]
-    list_display_links = ["id", "country"]
+]
+    list_display_links = ["country", "what"]
     list_filter = [
         PublishedFilter,
         "status",

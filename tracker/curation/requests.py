@@ -57,17 +57,16 @@ class RequestItemInline(admin.TabularInline):
 @admin.register(ArmsRequest)
 class ArmsRequestAdmin(PublishableAdmin):
     list_display = [
-        "id",
         "requester",
         "supplier",
+        "summary_start",
+        "published",
         "date_shown",
         "status",
-        "channel",
         "item_count",
         "citations_shown",
-        "published",
-    ]
-    list_display_links = ["id", "requester"]
+]
+    list_display_links = ["requester", "summary_start"]
     list_filter = [
         PublishedFilter,
         "status",
@@ -109,6 +108,10 @@ class ArmsRequestAdmin(PublishableAdmin):
             .select_related("requester", "supplier", "requested_by", "addressed_to")
             .annotate(item_count=count_of(RequestItem, "request"), citation_count=count_of(Citation, "request"))
         )
+
+    @admin.display(description="summary")
+    def summary_start(self, obj):
+        return obj.summary[:90] + ("…" if len(obj.summary) > 90 else "")
 
     @admin.display(description="date", ordering="date")
     def date_shown(self, obj):
