@@ -127,6 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["tracker.locale_formats"]  # ISO dates in the admin
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

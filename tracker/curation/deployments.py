@@ -23,7 +23,7 @@ class DeploymentAdmin(PublishableAdmin):
         "start_shown",
         "status",
         "citations_shown",
-]
+    ]
     list_display_links = ["country", "what"]
     list_filter = [
         PublishedFilter,

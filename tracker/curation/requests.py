@@ -65,7 +65,7 @@ class ArmsRequestAdmin(PublishableAdmin):
         "status",
         "item_count",
         "citations_shown",
-]
+    ]
     list_display_links = ["requester", "summary_start"]
     list_filter = [
         PublishedFilter,
