@@ -78,7 +78,7 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
             "when DJANGO_DEBUG is off. Generate one with: python -c "
