@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 # Local development: allows the throwaway secret key and local host names.
 # Production never goes through this Makefile (see README, "Production").
 export DJANGO_DEBUG ?= 1
+PORT ?= 8000
 
 .PHONY: run test bench setup lint format browser bench-tools clean
 
@@ -20,15 +21,21 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-setup: $(VENV)/.runtime
+# Local settings for every manage.py command typed in any shell: settings.py reads .env
+# (real environment variables win). Written once, never overwritten; git-ignored, owner-only.
+.env:
+	@echo "Writing .env (DJANGO_DEBUG=1 and a random DJANGO_SECRET_KEY) for local use"
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Local development settings, read by tracker/settings.py; real environment variables win.\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+
+setup: $(VENV)/.runtime .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
 
 run: setup
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; install it if this machine lacks it.
 browser:
@@ -45,7 +52,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev .env browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

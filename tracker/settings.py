@@ -2,17 +2,46 @@
 
 Local defaults are safe: with nothing set you get a production-shaped
 configuration that refuses to start until DJANGO_SECRET_KEY and
-DJANGO_ALLOWED_HOSTS are given. `make run` sets DJANGO_DEBUG=1, which allows a
-throwaway key and local hosts.
+DJANGO_ALLOWED_HOSTS are given. `make run` writes a git-ignored `.env` with
+DJANGO_DEBUG=1 and a random key; it is read here, and real environment
+variables win over it.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path):
+    """Put the KEY=value lines of a .env file into os.environ, where the environment has no such key.
+
+    Blank lines and # comments are skipped; a value may be wrapped in single or double quotes.
+    """
+    try:
+        lines = Path(path).read_text().splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = line.removeprefix("export ").partition("=")
+        if not equals or not key.strip():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=value, not {line!r}.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key.strip(), value)
+
+
+# DJANGO_ENV_FILE names another file (tests point it at one of theirs, or at /dev/null for none).
+read_env_file(os.environ.get("DJANGO_ENV_FILE") or BASE_DIR / ".env")
 
 
 def env_bool(name, default=False):
@@ -30,6 +59,15 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_int(name, default=0):
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -40,7 +78,7 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random string of at least 50 characters "
             "when DJANGO_DEBUG is off. Generate one with: python -c "
@@ -57,6 +95,11 @@ else:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+    # HTTPS only: off by default so that a plain-HTTP test deployment works; see README, "Production".
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,11 +112,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "axes",
     "tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -146,6 +193,44 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): 20 failed logins for one username from one address lock
+# that pair out, right password or not, for DJANGO_LOGIN_COOLOFF_HOURS (0: until an admin
+# unlocks it). Counting the pair, not the address alone or the username alone, means an
+# attacker can neither lock the real admin out from elsewhere nor, behind a proxy, lock
+# out everyone who shares its address. See README, "Login throttling".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 20
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(hours=env_int("DJANGO_LOGIN_COOLOFF_HOURS", 1)) or None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address axes counts: REMOTE_ADDR, or X-Forwarded-For read from the right past this many proxies.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT")
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+
+# Content-Security-Policy (django-csp 4): only our own files; no inline script, style
+# attribute, plugin, framing or foreign form target. The admin's pages may carry style
+# attributes (tracker/security.py says why); nothing else differs there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import FileResponse
 from django.urls import path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from .explore import views
 
@@ -7,7 +11,16 @@ admin.site.site_header = "Arms Request Tracker: curation"
 admin.site.site_title = "Arms Request Tracker admin"
 admin.site.index_title = "Curate requests, deployments and their sources"
 
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's); ours name the same file."""
+    return FileResponse((settings.BASE_DIR / "assets" / "favicon.ico").open("rb"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", views.home, name="home"),
     path("requests/", views.request_list, name="request-list"),
     path("requests/summary/", views.request_summary, name="request-summary"),

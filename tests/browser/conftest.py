@@ -1,6 +1,8 @@
 """Real-browser tests: Playwright for Python driving Debian's Chromium against a live server."""
 
 import os
+import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,49 @@ from tracker.samples.demo import load_demo
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent.parent.parent / "test-artifacts" / "screenshots"
 PASSWORD = "browser-test-password-1"
+
+# Chromium reports a blocked script, style or frame on the console ("Refused to execute inline
+# script because it violates the following Content Security Policy directive…"); the page also
+# hears a securitypolicyviolation event, which this script repeats on the console.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"}`
+    + ` in ${e.sourceFile || document.URL}:${e.lineNumber}`);
+});
+"""
+VIOLATION = re.compile(r"Content Security Policy|Refused to|CSP violation")
+
+
+@contextmanager
+def watched_context(browser, **options):
+    """A browser context whose pages must break no Content-Security-Policy, all carry one, and find the icon.
+
+    Yields the context and the list of problems seen so far; on leaving, any problem fails the test.
+    """
+    context = browser.new_context(**options)
+    problems = []
+    context.add_init_script(script=REPORT_VIOLATIONS)
+
+    def console(message):
+        if message.type == "error" and VIOLATION.search(message.text):
+            problems.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def response(response):
+        if response.url.endswith("/favicon.ico") and response.status != 200:
+            problems.append(f"{response.url}: status {response.status}")
+        is_page = response.request.resource_type == "document" and response.status not in (404, 500)
+        if is_page and response.url.startswith("http") and "content-security-policy" not in response.headers:
+            problems.append(f"{response.url}: no Content-Security-Policy header")
+
+    context.on("console", console)
+    context.on("response", response)
+    try:
+        yield context, problems
+        for open_page in context.pages:
+            open_page.evaluate("0")  # let events still in flight arrive
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +79,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with watched_context(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True) as (context, _):
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
 
 
 @pytest.fixture

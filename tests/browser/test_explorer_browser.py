@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import watched_context
 from tracker.explore import views
 from tracker.models import ArmsRequest
 
@@ -79,15 +80,14 @@ def test_filter_open_follow_matrix_and_download(page, site, shoot):
 
 
 def test_phone_width_and_dark_mode(browser, site, shoot):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
-    page = context.new_page()
-    page.goto(f"{site.url}/requests/")
-    # Nothing overflows sideways on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(13, 17, 23)"
-    shoot(page, "requests-phone-dark")
-    context.close()
+    with watched_context(browser, viewport={"width": 390, "height": 844}, color_scheme="dark") as (context, _):
+        page = context.new_page()
+        page.goto(f"{site.url}/requests/")
+        # Nothing overflows sideways on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(13, 17, 23)"
+        shoot(page, "requests-phone-dark")
 
 
 def test_filter_see_the_lazy_total_and_timeline_and_page_through(page, site, shoot, monkeypatch):
