@@ -215,8 +215,7 @@ AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 # Content-Security-Policy (django-csp 4): only our own files; no inline script, style
-# attribute, plugin, framing or foreign form target. The admin's pages may carry style
-# attributes (tracker/security.py says why); nothing else differs there.
+# attribute, plugin, framing or foreign form target, the admin included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
