@@ -6,10 +6,12 @@ import io
 import tracemalloc
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.http import StreamingHttpResponse
 
 from tests.explorer_data import build
+from tracker import reference
 from tracker.explore import reports as exports
 from tracker.models import ArmsRequest, Citation, Country, EquipmentType, RequestItem, Source
 
@@ -200,6 +202,7 @@ def test_a_download_failing_after_its_header_raises_and_is_logged(client, data, 
 @pytest.mark.django_db(transaction=True)
 def test_a_download_left_halfway_ends_its_read_only_transaction(client, monkeypatch):
     """The response's close() closes the stream, so the transaction ends before the connection is reused."""
+    reference.load_all(apps)  # a transactional test may start from empty tables
     build()
     seen = {}
 
