@@ -6,9 +6,12 @@ import io
 import tracemalloc
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.http import StreamingHttpResponse
 
 from tests.explorer_data import build
+from tracker import reference
 from tracker.explore import reports as exports
 from tracker.models import ArmsRequest, Citation, Country, EquipmentType, RequestItem, Source
 
@@ -175,3 +178,57 @@ def test_streaming_memory_does_not_grow_with_rows(client, monkeypatch):
     assert (rows_small, rows_large) == (1001, 5001)
     # Five times the rows, about the same peak: memory is bound by the chunk, not the file.
     assert peak_large < peak_small * 1.5, (peak_small, peak_large)
+
+
+def fail_after_first_chunk(body):
+    def failing(report):
+        yield from list(body(report))[:1]
+        raise RuntimeError("the database went away")
+
+    return failing
+
+
+def test_a_download_failing_after_its_header_raises_and_is_logged(client, data, monkeypatch, caplog):
+    """Raised, not swallowed: the server then cuts the connection, and no short file looks complete."""
+    monkeypatch.setattr(exports.requests, "sql_rows", fail_after_first_chunk(exports.requests.sql_rows))
+    monkeypatch.setattr(exports.requests, "copy_blocks", fail_after_first_chunk(exports.requests.copy_blocks))
+    content = client.get("/requests.csv").streaming_content
+    assert next(content).startswith("\ufeffrequest_id,".encode())
+    with pytest.raises(RuntimeError, match="went away"):
+        list(content)
+    assert "failed after its first line" in caplog.text and "went away" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_left_halfway_ends_its_read_only_transaction(client, monkeypatch):
+    """The response's close() closes the stream, so the transaction ends before the connection is reused."""
+    reference.load_all(apps)  # a transactional test may start from empty tables
+    build()
+    seen = {}
+
+    def recording(body):
+        def recorded(report):
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        "SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')"
+                    )
+                    seen["snapshot"] = cursor.fetchone()
+            seen["in_transaction"] = connection.in_atomic_block
+            yield from body(report)
+
+        return recorded
+
+    monkeypatch.setattr(exports.streaming, "LINES_PER_WRITE", 1)
+    monkeypatch.setattr(exports.requests, "sql_rows", recording(exports.requests.sql_rows))
+    monkeypatch.setattr(exports.requests, "copy_blocks", recording(exports.requests.copy_blocks))
+    response = client.get("/requests.csv")
+    content = iter(response.streaming_content)
+    next(content), next(content)  # the header, then the first rows: the report's transaction is open
+    assert seen["in_transaction"] and connection.in_atomic_block
+    if connection.vendor == "postgresql":
+        assert seen["snapshot"] == ("repeatable read", "on")
+    else:
+        assert connection.transaction_mode == "IMMEDIATE"  # deferred for the report's BEGIN only
+    response.close()
+    assert not connection.in_atomic_block and connection.get_autocommit()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from tracker.intake.engine import run_import
+from tracker.intake.engine import apply_preview, run_import
 from tracker.intake.reading import FORMATS, ImportFailed
 from tracker.models import (
     ArmsRequest,
@@ -17,6 +17,7 @@ from tracker.models import (
     ImportRun,
     ImportState,
 )
+from tracker.models.imports import UPLOAD_KEPT_DAYS
 
 
 class ImportForm(forms.Form):
@@ -63,8 +64,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "user__username"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    exclude = ["content"]
     change_list_template = "admin/tracker/importrun/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_list()  # never the stored files, never the bad rows
 
     def has_add_permission(self, request):
         return False  # runs are made by importing, not typed in
@@ -124,22 +127,14 @@ class ImportRunAdmin(admin.ModelAdmin):
         )
 
     def preview_view(self, request, pk):
-        run = get_object_or_404(ImportRun, pk=pk)
+        run = get_object_or_404(ImportRun.objects.with_upload_flag(), pk=pk)
         if not self.has_view_permission(request, run):
             raise PermissionDenied
         if request.method == "POST":
             if run.state != ImportState.PREVIEWED or not self.may_import(request, run.kind):
                 raise PermissionDenied
             try:
-                outcome = run_import(
-                    run.kind,
-                    run.content,
-                    run.file_name,
-                    file_format=run.file_format,
-                    skip_invalid=run.skip_invalid,
-                    publish=run.publish,
-                    user=request.user,
-                )
+                outcome = apply_preview(run, user=request.user)
             except ImportFailed as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect("admin:tracker_importrun_preview", run.pk)
@@ -151,7 +146,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             "run": run,
             "title": f"Import #{run.pk}: {run.file_name}",
             "opts": self.model._meta,
+            "upload_days": UPLOAD_KEPT_DAYS,
             "can_apply": run.state == ImportState.PREVIEWED
+            and run.has_upload
             and self.may_import(request, run.kind)
             and (run.invalid == 0 or run.skip_invalid),
         }

