@@ -83,14 +83,14 @@ def test_old_dry_runs_lose_their_files_at_the_next_upload_or_by_command(editor_c
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_carries_every_kept_text_over_compressed():
     executor = MigrationExecutor(connection)
-    executor.migrate([("tracker", "0007_request_search")])
-    old = executor.loader.project_state([("tracker", "0007_request_search")]).apps.get_model("tracker", "ImportRun")
+    executor.migrate([("tracker", "0008_history_to_revisions")])
+    old = executor.loader.project_state([("tracker", "0008_history_to_revisions")]).apps.get_model("tracker", "ImportRun")
     text = "Recipient,Supplier,Year of order\nCôte d'Ivoire,France,2001\n" * 1000
     kept = old.objects.create(file_name="a.csv", kind="requests", file_format="sipri-classic", state="previewed")
     old.objects.filter(pk=kept.pk).update(content=text)
     applied = old.objects.create(file_name="b.csv", kind="requests", file_format="requests", state="applied")
 
     executor = MigrationExecutor(connection)
-    executor.migrate([("tracker", "0008_importrun_upload")])
+    executor.migrate([("tracker", "0009_importrun_upload")])
     assert zlib.decompress(ImportRun.objects.get(pk=kept.pk).upload).decode() == text
     assert ImportRun.objects.get(pk=applied.pk).upload is None

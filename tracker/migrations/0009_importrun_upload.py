@@ -30,7 +30,7 @@ def restore_contents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0007_request_search"),
+        ("tracker", "0008_history_to_revisions"),
     ]
 
     operations = [
