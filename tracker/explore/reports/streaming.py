@@ -39,10 +39,9 @@ def csv_lines(rows, neutralised=False):
 
 
 def csv_download(filename, header, body):
-    """The BOM and header line, then body: CSV text or bytes, as it comes."""
-    response = StreamingHttpResponse(
-        itertools.chain([BOM + WRITER.writerow(header)], body), content_type="text/csv; charset=utf-8"
-    )
+    """The BOM and header line (neutralised too: the matrix's is made of country names), then body as it comes."""
+    head = BOM + WRITER.writerow([neutralise(name) for name in header])
+    response = StreamingHttpResponse(itertools.chain([head], body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
