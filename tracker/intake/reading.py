@@ -246,12 +246,14 @@ def guarded(text):
             continue
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         line = io.StringIO()
-        csv.writer(line, lineterminator=ending).writerow(safe)
-        out.append(line.getvalue())
+        csv.writer(line, lineterminator="\r\n").writerow(safe)  # CRLF: a cell holding a CR is quoted too
+        out.append(line.getvalue()[:-2] + ending)
     return "".join(out)
 
 
 def guard_cell(cell):
-    """A cell as the importer reads it (stripped), guarded; one already starting with an apostrophe is safe."""
+    """A cell safe in a spreadsheet that the importer reads as before (it strips cells, then unescapes)."""
     text = cell.strip()
-    return "'" + text if text[:1] != "'" and looks_like_formula(text) else cell
+    if text[:1] != "'" and looks_like_formula(text):
+        return "'" + text
+    return text if text != cell and looks_like_formula(cell) else cell  # "\tx": a tab would start a formula
