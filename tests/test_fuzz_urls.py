@@ -155,7 +155,15 @@ def fetch(client, path, query=""):
 
 
 ROLES = ["editor", "viewer", "anonymous"]
-QUERIES = ["", "q=%00", "q=" + "x" * 3000, "o=99&p=-1&e=1", "all=&_to_field=password", "id__exact=" + "9" * 30]
+QUERIES = [
+    "",
+    "q=%00",
+    "q=" + "x" * 3000,
+    "o=99&p=-1&e=1",
+    "all=&_to_field=password",
+    "_to_field=",
+    "id__exact=" + "9" * 30,
+]
 QUERIES += [
     "status__exact=%00",
     "reliability__exact=%00",

@@ -1,5 +1,7 @@
 """Refuse input no page can use, before any view or database sees it.
 
+(And one hole of Django's admin: an empty ?_to_field= on a change or delete page.)
+
 A NUL character (raw, or %00 in the URL) is never valid here, and PostgreSQL
 refuses it in any text it is handed, so a lookup with one would end in a server
 error. An address longer than MAX_URL characters is refused too: production's
@@ -55,4 +57,7 @@ class RefuseUnusableInputMiddleware:
                 f"Bad request: {where} contains a NUL character (%00), which no page of this site accepts. "
                 "Remove it and try again."
             )
+        if request.GET.get("_to_field", None) == "":
+            # Django 5.2's admin checks a non-empty _to_field only, then looks up a field named "": a 500.
+            return bad_request("Bad request: the query parameter '_to_field' is empty; name a field or leave it out.")
         return self.get_response(request)
