@@ -1,12 +1,11 @@
 """Refuse input no page can use, before any view or database sees it.
 
-(And one hole of Django's admin: an empty ?_to_field= on a change or delete page.)
-
 A NUL character (raw, or %00 in the URL) is never valid here, and PostgreSQL
 refuses it in any text it is handed, so a lookup with one would end in a server
 error. An address longer than MAX_URL characters is refused too: production's
 gunicorn refuses a request line over 4,094 bytes, and development should say the
 same thing, with a message, instead of querying with a value no field can hold.
+And one hole of Django's admin: an empty ?_to_field= on a change or delete page.
 """
 
 from django.http import HttpResponse
