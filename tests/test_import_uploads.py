@@ -84,7 +84,9 @@ def test_old_dry_runs_lose_their_files_at_the_next_upload_or_by_command(editor_c
 def test_the_migration_carries_every_kept_text_over_compressed():
     executor = MigrationExecutor(connection)
     executor.migrate([("tracker", "0008_history_to_revisions")])
-    old = executor.loader.project_state([("tracker", "0008_history_to_revisions")]).apps.get_model("tracker", "ImportRun")
+    old = executor.loader.project_state([("tracker", "0008_history_to_revisions")]).apps.get_model(
+        "tracker", "ImportRun"
+    )
     text = "Recipient,Supplier,Year of order\nCôte d'Ivoire,France,2001\n" * 1000
     kept = old.objects.create(file_name="a.csv", kind="requests", file_format="sipri-classic", state="previewed")
     old.objects.filter(pk=kept.pk).update(content=text)

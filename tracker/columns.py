@@ -1,4 +1,37 @@
-"""The columns of our CSV files: what the explorer writes and the importer reads back (a re-import round-trips)."""
+"""The columns of our CSV files: what the explorer writes and the importer reads back (a re-import round-trips).
+
+Also the one rule for cells a spreadsheet would run as a formula (OWASP "CSV injection"):
+the explorer writes such a cell with a leading apostrophe (guard), the importer takes
+it off again (unescape), and the admin's rejects file is guarded the same way.
+"""
+
+# A formula starts with one of these: the ASCII signs, their full-width and small forms
+# (Excel and LibreOffice read ＝1+1 as =1+1), and the controls that begin a new cell or line.
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\t\r\n"
+# Skipped before looking for a sign: spaces (spreadsheets drop them) and apostrophes (so a
+# cell that already starts with one still round-trips: "'=x" is written "''=x").
+SKIPPED = "' \x0b\x0c\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
+
+
+def looks_like_formula(text):
+    """Whether a spreadsheet could run text: a sign first, or after spaces and apostrophes."""
+    first = text[:1]
+    if first in SKIPPED and first:
+        first = text.lstrip(SKIPPED)[:1]
+    return first != "" and first in FORMULA_SIGNS
+
+
+def guard(text):
+    """Text a spreadsheet shows but never runs: a leading apostrophe when it looks like a formula."""
+    return "'" + text if looks_like_formula(text) else text
+
+
+def unescape(cell):
+    """Undo guard(): a leading apostrophe goes when what follows looks like a formula."""
+    if cell[:1] == "'" and looks_like_formula(cell[1:]):
+        return cell[1:]
+    return cell
+
 
 REQUEST_COLUMNS = [
     "request_id",

@@ -1,5 +1,7 @@
 """The import log and the upload page: a thin front for the import engine (tracker.intake)."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from tracker.intake.engine import apply_preview, run_import
-from tracker.intake.reading import FORMATS, ImportFailed
+from tracker.intake.reading import FORMATS, ImportFailed, guarded
 from tracker.models import (
     ArmsRequest,
     Deployment,
@@ -76,6 +78,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not re.fullmatch(r"[0-9]{1,18}", object_id):  # the preview's URL takes a number
+            raise Http404(f"No import run has the id {object_id[:20]!r}.")
         return redirect("admin:tracker_importrun_preview", object_id)
 
     def may_import(self, request, kind):
@@ -161,6 +165,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         text = run.report.get("rejects", "")
         if not text:
             raise Http404("This run kept no bad rows.")
-        response = HttpResponse(text.encode(run.report.get("encoding", "utf-8")), content_type="text/csv")
+        # Cells that look like formulas get an apostrophe, which importing the file takes off again.
+        response = HttpResponse(guarded(text).encode(run.report.get("encoding", "utf-8")), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{run.file_name}.rejects.csv"'
         return response

@@ -38,9 +38,9 @@ class SourceAdmin(HistoryAdmin):
 
     @admin.display(description="URL")
     def link(self, obj):
-        if not obj.url:
-            return "—"
-        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.url)
+        if not obj.link:  # empty, or (stored before the check) not a web address: never an href
+            return obj.url or "—"
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">open</a>', obj.link)
 
 
 @admin.register(Citation)

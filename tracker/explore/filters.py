@@ -71,14 +71,18 @@ def resolve_countries(codes):
     keys = [c if number.fullmatch(c) else c.upper() for c in codes]
     iso2 = {k for k in keys if not number.fullmatch(k)}
     pks = {int(k) for k in keys if number.fullmatch(k)}
-    by_key = {c.code: c for c in Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True))}
+    # Non-state parties only once in public use: one made for drafts is as unknown as a made-up number.
+    found = Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True)).public()
+    by_key = {c.code: c for c in found}
     return in_order(keys, by_key, codes)
 
 
-def slug_resolver(model):
+def slug_resolver(queryset):
+    """Resolves slugs among queryset() (a callable: evaluated per request)."""
+
     def resolve(slugs):
         keys = [s.lower() for s in slugs]
-        return in_order(keys, {obj.slug: obj for obj in model.objects.filter(slug__in=keys)}, slugs)
+        return in_order(keys, {obj.slug: obj for obj in queryset().filter(slug__in=keys)}, slugs)
 
     return resolve
 
@@ -139,12 +143,14 @@ def country_filter(label, method):
 
 def type_filter(method):
     return CodeListFilter(
-        label="Equipment type", method=method, resolve=slug_resolver(EquipmentType), noun="equipment type"
+        label="Equipment type", method=method, resolve=slug_resolver(EquipmentType.objects.all), noun="equipment type"
     )
 
 
 def system_filter(method):
-    return CodeListFilter(label="System", method=method, resolve=slug_resolver(System), noun="system")
+    return CodeListFilter(
+        label="System", method=method, resolve=slug_resolver(System.objects.in_public_use), noun="system"
+    )
 
 
 def overlaps_from(field, precision_field, first_day):

@@ -55,7 +55,7 @@ def choices_context(request, filterset):
     """
     valid = filterset.is_valid()
     return {
-        "countries": Country.objects.only("name", "iso2"),
+        "countries": Country.objects.public().only("name", "iso2"),
         "types": EquipmentType.objects.only("name", "slug"),
         "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
@@ -203,9 +203,9 @@ PROFILE_ROWS = 20
 
 def country_detail(request, code):
     if re.fullmatch(r"[0-9]{1,17}", code):
-        country = get_object_or_404(Country, pk=code, iso2__isnull=True)
+        country = get_object_or_404(Country.objects.in_public_use(), pk=code, iso2__isnull=True)
     elif len(code) == 2:
-        country = get_object_or_404(Country, iso2=code.upper())
+        country = get_object_or_404(Country.objects.states(), iso2=code.upper())
     else:
         raise Http404("Countries are named by their ISO alpha-2 code, e.g. /countries/VE/.")
     requests = ArmsRequest.objects.published().for_list()
@@ -226,7 +226,8 @@ def country_detail(request, code):
 
 
 def system_detail(request, slug):
-    system = get_object_or_404(System.objects.select_related("equipment_type", "origin_country"), slug=slug)
+    systems = System.objects.in_public_use().select_related("equipment_type", "origin_country")
+    system = get_object_or_404(systems, slug=slug)
     requests = ArmsRequest.objects.published().asking_for(system)
     deployments = Deployment.objects.published().for_list().filter(system=system)
     context = {
@@ -245,7 +246,7 @@ def system_suggestions(request):
     prefix = slugify(request.GET.get("q", "")[:100])
     if not prefix:
         return JsonResponse([], safe=False)
-    systems = System.objects.filter(slug_prefix(prefix)).order_by("slug").values("slug", "designation")
+    systems = System.objects.in_public_use().filter(slug_prefix(prefix)).order_by("slug").values("slug", "designation")
     return JsonResponse(list(systems[:SUGGESTIONS]), safe=False)
 
 

@@ -53,7 +53,7 @@ class Importer:
     def data_rows(self):
         """Data records after the header; blank lines skipped; a trailing footer (a lone text cell) set aside."""
         footer = []
-        for record in islice(records(self.text), len(self.preamble) + 1, None):
+        for record in islice(records(self.text, self.header.cells), len(self.preamble) + 1, None):
             if not any(record.cells):
                 continue
             if sum(1 for c in record.cells if c) == 1 and len(record.cells) < len(self.header.cells):

@@ -1,9 +1,12 @@
 """Reading a file: its encoding, its CSV records with their line numbers and exact text, its header and format."""
 
 import csv
+import io
+import re
 from dataclasses import dataclass
 from itertools import islice
 
+from tracker.columns import looks_like_formula, unescape
 from tracker.models import (
     ImportKind,
 )
@@ -33,16 +36,62 @@ class Record:
     cells: list
 
 
+# The first bytes of files people upload by mistake instead of a CSV.
+SIGNATURES = {
+    b"\x1f\x8b": "gzip-compressed data: unpack it first",
+    b"PK\x03\x04": "a zip archive or an Excel/OpenDocument workbook: save the sheet as CSV",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls): save the sheet as CSV",
+    b"%PDF": "a PDF document",
+    b"BZh": "bzip2-compressed data: unpack it first",
+    b"\xfd7zXZ\x00": "xz-compressed data: unpack it first",
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive: unpack it first",
+}
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")  # never in text (tab, line breaks, \x0b, \x0c may be)
+SNIFF = 65536  # characters looked at to tell text from binary data
+
+
 def decode(data):
-    """(text, encoding): UTF-8 (with or without BOM), else Windows-1252/Latin-1, as SIPRI's files often are."""
+    """(text, encoding): UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1, as
+    SIPRI's files often are. Binary data (a compressed file, a workbook) and NUL bytes are refused, by line."""
     if isinstance(data, str):
-        return data, "utf-8"
+        return checked(data), "utf-8"
+    for signature, what in SIGNATURES.items():
+        if data.startswith(signature):
+            raise ImportFailed(f"This is not a text CSV file: it looks like {what}.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return checked(data.decode("utf-16")), "utf-16"
+        except UnicodeDecodeError:
+            raise ImportFailed("This is not a text CSV file: it starts like UTF-16 text but is not.") from None
     for encoding in ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"):
         try:
-            return data.decode(encoding), encoding
+            return checked(data.decode(encoding)), encoding
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1"), "latin-1"
+    return checked(data.decode("latin-1")), "latin-1"
+
+
+def line_at(text, index):
+    return text.count("\n", 0, index) + 1
+
+
+def checked(text):
+    """The text, if it is text: binary data, or a NUL anywhere, is refused with the line it is on."""
+    head = text[:SNIFF]
+    controls = len(CONTROL.findall(head))
+    if controls > max(8, len(head) // 100):
+        first = CONTROL.search(head).start()
+        raise ImportFailed(
+            f"This is not a text CSV file: it holds binary data ({controls} control characters in its first "
+            f"{len(head):,} characters, the first on line {line_at(text, first)})."
+        )
+    nul = text.find("\x00")
+    if nul != -1:
+        raise ImportFailed(
+            f"Line {line_at(text, nul)} holds a NUL byte (\\x00), which no CSV cell may contain: "
+            "the file is damaged or not a text CSV file."
+        )
+    return text
 
 
 def lines_of(text):
@@ -55,8 +104,13 @@ def lines_of(text):
         start = end
 
 
-def records(text):
-    """CSV records with their first line number and their exact text (a record may span lines)."""
+def records(text, names=()):
+    """CSV records with their first line number and their exact text (a record may span lines).
+
+    A malformed record (a quote never closed, a field over csv.field_size_limit(), a carriage
+    return alone inside a field) stops the reading with a message naming its line, and its field
+    (by its header name when names are given).
+    """
     pending = []
 
     def feed():
@@ -64,13 +118,74 @@ def records(text):
             pending.append(line)
             yield line
 
-    reader = csv.reader(feed())
+    reader = csv.reader(feed(), strict=True)
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFailed(malformed(str(error), start, "".join(pending), names)) from None
         raw = "".join(pending)
         pending.clear()
-        yield Record(line=start, raw=raw, cells=[c.strip() for c in cells])
+        yield Record(line=start, raw=raw, cells=[unescape(c.strip()) for c in cells])
         start = reader.line_num + 1
+
+
+def malformed(error, start, raw, names):
+    """What is wrong with the record that starts on line `start` and whose text so far is raw."""
+    line = start + raw.count("\n", 0, max(len(raw) - 1, 0))
+    if "end of data" in error:
+        return (
+            f"Line {start}: a quoted field opens on this line and is never closed "
+            '(a missing closing quote "); the rest of the file would be read as one cell.'
+        )
+    if "field limit" in error:
+        return (
+            f"Line {line}, {field_label(raw, names)}: a cell longer than {csv.field_size_limit():,} characters, "
+            "more than any cell we store; is a quote missing before it?"
+        )
+    if "new-line character" in error:
+        return f"Line {line}: a carriage return (CR) alone inside a cell; save the file with ordinary line endings."
+    if "expected after" in error:
+        return (
+            f"Line {line}, {field_label(raw, names)}: text follows the closing quote of a quoted cell; "
+            'a quote inside a quoted cell is written twice ("").'
+        )
+    return f"Line {line}: not valid CSV ({error})."
+
+
+def field_label(raw, names):
+    """'field 15 ('description')': the bad field of a record, by its number and its header name if known."""
+    number = bad_field(raw, csv.field_size_limit())
+    return f"field {number}" + (f" ({names[number - 1]!r})" if number <= len(names) else "")
+
+
+def bad_field(raw, limit):
+    """The number (1, 2, …) of the record's first field that is over limit or has text after its closing quote."""
+    number, length, quoted, closed, i = 1, 0, False, False, 0
+    while i < len(raw):
+        char = raw[i]
+        if quoted:
+            if char == '"' and raw[i + 1 : i + 2] == '"':
+                length, i = length + 1, i + 1  # a doubled quote: one character of the cell
+            elif char == '"':
+                quoted, closed = False, True
+            else:
+                length += 1
+        elif char == ",":
+            number, length, closed = number + 1, 0, False
+        elif char == '"' and length == 0 and not closed:
+            quoted = True
+        elif char not in "\r\n":
+            if closed:
+                return number
+            length += 1
+        if length > limit:
+            return number
+        i += 1
+    return number
 
 
 def header_format(cells):
@@ -114,3 +229,31 @@ def contiguous(items, key):
         run.append(item)
     if run:
         yield run_key, run
+
+
+def guarded(text):
+    """Rejected rows as a file safe to open in a spreadsheet, and still importable as they were.
+
+    A cell that looks like a formula gets the export's leading apostrophe (tracker.columns.guard),
+    which the importer takes off again; records without one stay byte for byte.
+    """
+    out = []
+    for raw in (record.raw for record in records(text)):
+        cells = next(csv.reader(raw.splitlines(keepends=True)), [])
+        safe = [guard_cell(cell) for cell in cells]
+        if safe == cells:
+            out.append(raw)
+            continue
+        ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\r\n").writerow(safe)  # CRLF: a cell holding a CR is quoted too
+        out.append(line.getvalue()[:-2] + ending)
+    return "".join(out)
+
+
+def guard_cell(cell):
+    """A cell safe in a spreadsheet that the importer reads as before (it strips cells, then unescapes)."""
+    text = cell.strip()
+    if text[:1] != "'" and looks_like_formula(text):
+        return "'" + text
+    return text if text != cell and looks_like_formula(cell) else cell  # "\tx": a tab would start a formula

@@ -74,10 +74,3 @@ def yes_no(text):
 
 def normalise_key(text):
     return re.sub(r"\s+", " ", (text or "").strip().lower())
-
-
-def unescape(cell):
-    """Undo the export's formula neutralising: a leading apostrophe before = + - @ goes."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r\n":
-        return cell[1:]
-    return cell

@@ -12,6 +12,7 @@ from .deployments import DeploymentQuerySet as DeploymentQuerySet
 from .deployments import DeploymentStatus as DeploymentStatus
 from .equipment import EquipmentType as EquipmentType
 from .equipment import System as System
+from .equipment import SystemQuerySet as SystemQuerySet
 from .history import record_each as record_each
 from .history import revision as revision
 from .imports import ImportKind as ImportKind

@@ -1,6 +1,8 @@
 """What is asked for and deployed: equipment types and specific systems."""
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -22,6 +24,20 @@ class EquipmentType(models.Model):
         return f"{reverse('request-list')}?type={self.slug}"
 
 
+class SystemQuerySet(models.QuerySet):
+    def in_public_use(self):
+        """Systems a published request asks for or a published deployment uses; the rest the public never sees.
+
+        A system created only for drafts stays unknown (its page is a 404, suggestions and filters
+        leave it out) until a published record uses it.
+        """
+        requests = apps.get_model("tracker", "ArmsRequest").objects.published()
+        deployments = apps.get_model("tracker", "Deployment").objects.published()
+        return self.filter(
+            Exists(requests.filter(items__system=OuterRef("pk"))) | Exists(deployments.filter(system=OuterRef("pk")))
+        )
+
+
 class System(models.Model):
     """A specific weapon system or platform, e.g. Su-30MK2."""
 
@@ -33,6 +49,8 @@ class System(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="systems_designed"
     )
     description = models.TextField(blank=True)
+
+    objects = SystemQuerySet.as_manager()
 
     class Meta:
         ordering = ["designation"]

@@ -1,7 +1,8 @@
 """Countries: ISO 3166-1 states and the non-state parties curators add."""
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -9,6 +10,32 @@ from django.urls import reverse
 class CountryQuerySet(models.QuerySet):
     def states(self):
         return self.filter(iso2__isnull=False)
+
+    def public(self):
+        """What the public side knows: every ISO state, and a non-state party once it is in public use."""
+        return self.filter(Q(iso2__isnull=False) | self.in_public_use_condition())
+
+    def in_public_use(self):
+        return self.filter(self.in_public_use_condition())
+
+    @staticmethod
+    def in_public_use_condition():
+        """Named by a published record (asking, asked, deploying, hosting) or the origin of a system in public use.
+
+        A non-state party made only for drafts stays unknown to the public (its page is a 404,
+        filters refuse it): its name alone would tell what curators are working on.
+        """
+        requests = apps.get_model("tracker", "ArmsRequest").objects.published()
+        deployments = apps.get_model("tracker", "Deployment").objects.published()
+        systems = apps.get_model("tracker", "System").objects.in_public_use()
+        here = OuterRef("pk")
+        return (
+            Exists(requests.filter(requester=here))
+            | Exists(requests.filter(supplier=here))
+            | Exists(deployments.filter(country=here))
+            | Exists(deployments.filter(host_country=here))
+            | Exists(systems.filter(origin_country=here))
+        )
 
 
 class Country(models.Model):

@@ -1,5 +1,6 @@
 """Sources and the citations that tie each claim to one, with their Admiralty grades."""
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -42,13 +43,21 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+WEB_SCHEMES = ("http://", "https://")
+web_url = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address starting with http:// or https:// (or leave it empty).",
+    code="not_web",  # not "invalid", which the field would replace by its own "Enter a valid URL."
+)
+
+
 class Source(models.Model):
     """One publication or document."""
 
     outlet = models.CharField(max_length=160, help_text="Publisher or issuing body, e.g. The Washington Post.")
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[web_url])
     published_on = models.DateField(null=True, blank=True)
     published_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, blank=True, help_text="How precisely the date is known."
@@ -66,6 +75,12 @@ class Source(models.Model):
         ordering = ["-published_on", "outlet", "title"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
+            # Only web addresses, whatever path wrote the row: a javascript: URL would run on a click.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__istartswith=WEB_SCHEMES[0]) | Q(url__istartswith=WEB_SCHEMES[1]),
+                name="source_url_http",
+                violation_error_message="A source's URL starts with http:// or https://, or is empty.",
+            ),
             choices_constraint("reliability", Reliability, "source_reliability_valid"),
             choices_constraint("kind", SourceKind, "source_kind_valid"),
             *partial_date_constraints("source", "published_on", "published_precision"),
@@ -77,6 +92,11 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:tracker_source_change", args=[self.pk])
+
+    @property
+    def link(self):
+        """The URL if it is safe to put in an href (http or https), else "": the one way templates link a source."""
+        return self.url if self.url.lower().startswith(WEB_SCHEMES) else ""
 
     @property
     def published_display(self):

@@ -6,16 +6,15 @@ the database reads the same as one formatted here.
 
 from django.db.models import F, Func, TextField
 
+from tracker.columns import FORMULA_SIGNS, SKIPPED, looks_like_formula
 from tracker.models import Channel, DeploymentStatus, HelpKind, RequestStatus
-
-FORMULA_START = frozenset("=+-@\t\r\n")
 
 
 def neutralise(value):
-    """A cell as text a spreadsheet shows but never evaluates (OWASP CSV injection advice)."""
+    """A cell as text a spreadsheet shows but never evaluates (OWASP CSV injection; tracker.columns.guard)."""
     kind = type(value)
     if kind is str:  # most cells: checked first, it runs millions of times per large report
-        return "'" + value if value[:1] in FORMULA_START else value
+        return "'" + value if looks_like_formula(value) else value
     if value is None:
         return ""
     if kind is bool:
@@ -51,10 +50,14 @@ class Neutralise(Func):
 
 
 def neutralise_sql(sql, params=()):
-    marks = ", ".join(["%s"] * len(FORMULA_START))
+    """looks_like_formula() in SQL: the first character after the skipped ones (LTRIM) is a sign.
+
+    A sign is never skipped, so a text that starts with one is caught, as in Python.
+    """
+    marks = ", ".join(["%s"] * len(FORMULA_SIGNS))
     return (
-        f"CASE WHEN SUBSTR({sql}, 1, 1) IN ({marks}) THEN '''' || {sql} ELSE {sql} END",
-        (*params, *sorted(FORMULA_START), *params, *params),
+        f"CASE WHEN SUBSTR(LTRIM({sql}, %s), 1, 1) IN ({marks}) THEN '''' || {sql} ELSE {sql} END",
+        (*params, SKIPPED, *FORMULA_SIGNS, *params, *params),
     )
 
 

@@ -27,7 +27,14 @@ class Echo:
         return value
 
 
-WRITER = csv.writer(Echo(), lineterminator="\n")  # the line ending COPY writes, so both paths agree
+# Python 3.11's csv.writer quotes a cell holding a character of its line terminator, and no other
+# line break: with "\n" alone, a cell holding a CR went out bare and split its row. So the writer
+# ends lines with CRLF (quoting both) and write_line() swaps that for the "\n" COPY writes.
+WRITER = csv.writer(Echo(), lineterminator="\r\n")
+
+
+def write_line(row):
+    return WRITER.writerow(row)[:-2] + "\n"
 
 
 def csv_lines(rows, neutralised=False):
@@ -35,13 +42,13 @@ def csv_lines(rows, neutralised=False):
     # A few hundred rows per write: one per row would cost more in the server than the CSV itself.
     for chunk in chunks(rows, size=LINES_PER_WRITE):
         if neutralised:
-            yield "".join(map(WRITER.writerow, chunk))
+            yield "".join(map(write_line, chunk))
         else:
-            yield "".join(WRITER.writerow([neutralise(cell) for cell in row]) for row in chunk)
+            yield "".join(write_line([neutralise(cell) for cell in row]) for row in chunk)
 
 
 def csv_download(filename, header, body):
-    """The BOM and header line, then body: CSV text or bytes, as it comes."""
+    """The BOM and header line (neutralised too: the matrix's is made of country names), then body as it comes."""
     response = StreamingHttpResponse(whole_file(filename, header, body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -54,7 +61,7 @@ def whole_file(filename, header, body):
     download instead of a short file that looks complete. A generator, so that the response's
     close() closes it and the report's transaction ends even when the client leaves halfway.
     """
-    yield BOM + WRITER.writerow(header)
+    yield BOM + write_line([neutralise(name) for name in header])
     try:
         yield from body
     except Exception:

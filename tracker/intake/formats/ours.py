@@ -16,7 +16,7 @@ from tracker.models import (
 
 from ..planned import Planned, Problem
 from ..reading import ImportFailed, contiguous
-from ..values import choice, integer, partial_date, unescape, yes_no
+from ..values import choice, integer, partial_date, yes_no
 
 
 def parse(importer):
@@ -29,7 +29,7 @@ def parse(importer):
         rows, problems = [], []
         for record in group:
             if importer.width_ok(record, problems):
-                rows.append((record, dict(zip(columns, (unescape(c) for c in record.cells), strict=True))))
+                rows.append((record, dict(zip(columns, record.cells, strict=True))))  # cells come unescaped
         try:
             key = ("uid", uuid.UUID(group[0].cells[1]))
         except (ValueError, IndexError):

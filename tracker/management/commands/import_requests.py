@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.intake.engine import run_import
-from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed
+from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed, guarded
 from tracker.models import ImportKind
 
 
@@ -52,8 +52,11 @@ class Command(BaseCommand):
         self.stdout.write(outcome.summary(dry_run or not outcome.applied))
         if outcome.rejects and skip_invalid and not dry_run:
             path = rejects or file.with_name(file.name + ".rejects.csv")
-            path.write_bytes(outcome.rejects.encode(outcome.encoding))
-            self.stdout.write(f"Bad rows written, as they were, to {path}: fix them and import that file.")
+            path.write_bytes(guarded(outcome.rejects).encode(outcome.encoding))
+            self.stdout.write(
+                f"Bad rows written to {path}, as they were but for an apostrophe before any cell a spreadsheet "
+                "would run as a formula (importing takes it off): fix them and import that file."
+            )
         if outcome.problems and not skip_invalid and not dry_run:
             raise CommandError("Nothing was imported: fix the bad rows, or use --skip-invalid to import the rest.")
         if dry_run:

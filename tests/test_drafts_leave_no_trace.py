@@ -1,0 +1,123 @@
+"""Drafts leave no trace: what was made only for a draft (a system, a non-state party) is unknown to the public.
+
+Unknown means everywhere the public looks: its page is a 404, suggestions and the filter forms leave it
+out, and a filter naming it is refused exactly as a made-up code is (no oracle). Once a published, cited
+record uses it, it is known. ISO states are always known.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tracker.models import ArmsRequest, Citation, Country, Deployment, RequestItem, System
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secret(countries, types, source):
+    """A non-state party and a system, both used only by a draft request and a draft deployment."""
+    party = Country.objects.create(name="Secret Brigade", notes="armed group")
+    system = System.objects.create(designation="Hush-1", slug="hush-1", equipment_type=types["uav"])
+    draft = ArmsRequest.objects.create(requester=party, supplier=countries["RU"], summary="draft", published=False)
+    RequestItem.objects.create(request=draft, equipment_type=types["uav"], system=system, description="hush")
+    Citation.objects.create(source=source, request=draft, credibility=2)
+    deployment = Deployment.objects.create(
+        country=countries["RU"], host_country=party, equipment_type=types["uav"], system=system, published=False
+    )
+    Citation.objects.create(source=source, deployment=deployment, credibility=2)
+    return party, system, draft, deployment
+
+
+def publish(record):
+    type(record).objects.filter(pk=record.pk).update(published=True)
+
+
+def test_the_queryset_vocabulary(secret, countries):
+    party, system, draft, deployment = secret
+    assert not System.objects.in_public_use().filter(pk=system.pk).exists()
+    assert not Country.objects.public().filter(pk=party.pk).exists()
+    assert Country.objects.public().filter(iso2="TV").exists()  # a state no record names: always known
+    assert not Country.objects.in_public_use().filter(iso2="TV").exists()
+    publish(deployment)  # a published deployment is enough for both
+    assert list(System.objects.in_public_use()) == [system]
+    assert list(Country.objects.public().filter(iso2__isnull=True)) == [party]
+
+
+def test_published_without_a_citation_is_still_a_draft(secret):
+    party, system, draft, deployment = secret
+    Citation.objects.all().delete()
+    publish(draft)
+    publish(deployment)
+    assert not System.objects.in_public_use().exists() and not Country.objects.in_public_use().exists()
+
+
+def test_the_origin_of_a_system_in_public_use_is_known(secret, countries, types, source):
+    party, system, draft, deployment = secret
+    System.objects.filter(pk=system.pk).update(origin_country=party)
+    assert not Country.objects.in_public_use().filter(pk=party.pk).exists()
+    request = ArmsRequest.objects.create(requester=countries["VE"], supplier=countries["RU"], published=True)
+    RequestItem.objects.create(request=request, equipment_type=types["uav"], system=system)
+    Citation.objects.create(source=source, request=request, credibility=2)
+    assert Country.objects.in_public_use().filter(pk=party.pk).exists()
+
+
+def pages(party, system):
+    return {
+        "system page": f"/systems/{system.slug}/",
+        "party page": f"/countries/{party.pk}/",
+        "system filter": f"/requests/?system={system.slug}",
+        "deployment system filter": f"/deployments/?system={system.slug}",
+        "country filter": f"/requests/?requester={party.pk}",
+        "host filter": f"/deployments/?host={party.pk}",
+        "matrix filter": f"/matrix.csv?supplier={party.pk}",
+    }
+
+
+def test_draft_only_rows_are_unknown_everywhere_until_published(client, secret):
+    party, system, draft, deployment = secret
+    urls = pages(party, system)
+    assert client.get(urls["system page"]).status_code == 404
+    assert client.get(urls["party page"]).status_code == 404
+    assert client.get("/systems/suggest/?q=hush").json() == []
+    for form in ("/requests/", "/deployments/", "/matrix/"):
+        assert "Secret Brigade" not in client.get(form).content.decode()
+    # Refused exactly as a code nobody ever made: same status, same message shape.
+    for name in ("system filter", "deployment system filter"):
+        known, unknown = client.get(urls[name]), client.get(urls[name].replace("hush-1", "nope-1"))
+        assert known.status_code == unknown.status_code == 400
+        assert known.context["errors"] == [("system", "Unknown system code: hush-1.")]
+    for name in ("country filter", "host filter"):
+        assert client.get(urls[name]).status_code == 400
+        assert client.get(urls[name].replace(str(party.pk), "999999")).status_code == 400
+    assert client.get(urls["matrix filter"]).status_code == 400
+
+    publish(draft)
+    for name, url in urls.items():
+        assert client.get(url).status_code == 200, name
+    assert client.get("/systems/suggest/?q=hush").json() == [{"slug": "hush-1", "designation": "Hush-1"}]
+    assert "Secret Brigade" in client.get("/requests/").content.decode()
+
+
+# As /systems/su-30mk2/ and /countries/VE/ in test_explorer_pages, plus one: these pages also show a
+# deployment, whose citations are one more query. Checking public use adds none.
+@pytest.mark.parametrize(("page", "expected"), [("system page", 10), ("party page", 14)])
+def test_query_counts_of_the_pages_that_check_public_use(client, secret, page, expected):
+    party, system, draft, deployment = secret
+    publish(draft)
+    publish(deployment)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(pages(party, system)[page]).status_code == 200
+    assert len(ctx.captured_queries) == expected
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/systems/suggest/?q=hu").json()
+    assert len(ctx.captured_queries) == 1
+
+
+def test_an_unpublished_record_takes_its_traces_with_it(client, secret):
+    party, system, draft, deployment = secret
+    publish(draft)
+    assert client.get(f"/systems/{system.slug}/").status_code == 200
+    ArmsRequest.objects.filter(pk=draft.pk).update(published=False)
+    assert client.get(f"/systems/{system.slug}/").status_code == 404
+    assert client.get(f"/countries/{party.pk}/").status_code == 404
