@@ -1,6 +1,6 @@
 """The data: one module per family of models, each model with its QuerySet, and the search document.
 
-May import: tracker.dates and Django. Never explore, curation, intake or samples.
+May import: tracker.dates, Django and django-reversion. Never explore, curation, intake or samples.
 This file only re-exports, so `from tracker.models import ArmsRequest` works wherever a model lives.
 """
 
