@@ -14,7 +14,17 @@ from tests.explorer_data import build
 from tracker.dates import iso_partial
 from tracker.explore import reports as exports
 from tracker.explore.filters import RequestFilter
-from tracker.models import ArmsRequest, Citation, Country, Deployment, Person, RequestItem, Source, System
+from tracker.models import (
+    ArmsRequest,
+    Citation,
+    Country,
+    Delivery,
+    Deployment,
+    Person,
+    RequestItem,
+    Source,
+    System,
+)
 from tracker.models.indexing import refresh_search_text
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +89,9 @@ def test_generator_refuses_negative_counts():
 def expected_rows(queryset, base_url):
     """What the report must hold, computed in Python the slow, obvious way (the former export code)."""
     items, citations = defaultdict(list), defaultdict(list)
+    deliveries = defaultdict(list)
+    for delivery in Delivery.objects.order_by("year"):
+        deliveries[delivery.item_id].append(str(delivery))
     for item in RequestItem.objects.select_related("equipment_type", "system").order_by("id"):
         items[item.request_id].append(item)
     for citation in Citation.objects.select_related("source").order_by("credibility", "id"):
@@ -91,6 +104,7 @@ def expected_rows(queryset, base_url):
             str(r.uid),
             iso_partial(r.date, r.date_precision),
             r.date_precision,
+            "yes" if r.date_estimated else "no",
             r.requester.name,
             r.requester.iso2 or "",
             r.supplier.name,
@@ -108,11 +122,17 @@ def expected_rows(queryset, base_url):
             f"{base_url}/requests/{r.pk}/",
         ]
         if not items[r.pk]:
-            yield [*common, "", "", "", "", "", None, None, *tail]
+            yield [*common, "", "", "", "", "", None, "", None, "", "", *tail]
         for i in items[r.pk]:
-            hedged = "yes" if i.hedged else "no"
             what = [i.equipment_type.name, i.system.designation if i.system else "", i.description]
-            yield [*common, *what, i.get_help_kind_display(), hedged, i.quantity_requested, i.quantity_delivered, *tail]
+            quantities = [
+                i.quantity_requested,
+                "yes" if i.quantity_requested_estimated else "no",
+                i.quantity_delivered,
+                "yes" if i.quantity_delivered_estimated else "no",
+                "; ".join(deliveries[i.pk]),
+            ]
+            yield [*common, *what, i.get_help_kind_display(), "yes" if i.hedged else "no", *quantities, *tail]
 
 
 def as_csv(rows, neutralise=True):
@@ -138,7 +158,19 @@ def tricky_records():
     ArmsRequest.objects.filter(pk=r.pk).update(published=True)
     item_type = RequestItem.objects.first().equipment_type
     RequestItem.objects.create(request=r, equipment_type=item_type, description="+1 drone", hedged=True)
-    RequestItem.objects.create(request=r, equipment_type=item_type, description="\tTabbed", quantity_requested=3)
+    tabbed = RequestItem.objects.create(
+        request=r,
+        equipment_type=item_type,
+        description="\tTabbed",
+        quantity_requested=3,
+        quantity_requested_estimated=True,
+        quantity_delivered=2,
+    )
+    Delivery.objects.create(item=tabbed, year=1999, quantity=None, estimated=True)
+    Delivery.objects.create(item=tabbed, year=1998, quantity=1, estimated=True)
+    Delivery.objects.create(item=tabbed, year=2000, quantity=1)
+    Delivery.objects.create(item=tabbed, year=2001)
+    ArmsRequest.objects.filter(pk=data[0]["ve_ir_drones"].pk).update(date_estimated=True)
     return data
 
 
@@ -177,6 +209,13 @@ def test_the_download_is_the_same_file_on_every_database(client):
     assert [row["description"] for row in weird] == ["'+1 drone", "'\tTabbed"]
     assert weird[0]["sources"] == '\'=HYPERLINK("x"): Quote "this", please; @Outlet: Second'
     assert (weird[0]["best_reliability"], weird[0]["best_credibility"], weird[0]["date"]) == ("A", "1", "")
+    tabbed = weird[1]
+    assert (tabbed["quantity_asked"], tabbed["quantity_asked_estimated"]) == ("3", "yes")
+    assert (tabbed["quantity_delivered"], tabbed["quantity_delivered_estimated"]) == ("2", "no")
+    assert tabbed["deliveries"] == "1998: 1?; 1999: ?; 2000: 1; 2001"
+    assert weird[0]["deliveries"] == "" and weird[0]["quantity_asked_estimated"] == "no"
+    drones = next(row for row in rows if row["description"] == "drones" and row["asked_country_iso2"] == "IR")
+    assert (drones["date"], drones["date_estimated"]) == ("2025", "yes")
 
 
 def test_report_dates_keep_their_precision():

@@ -38,6 +38,7 @@ REQUEST_COLUMNS = [
     "record_uid",
     "date",
     "date_precision",
+    "date_estimated",
     "requester",
     "requester_iso2",
     "asked_country",
@@ -52,13 +53,20 @@ REQUEST_COLUMNS = [
     "kind_of_help",
     "hedged",
     "quantity_asked",
+    "quantity_asked_estimated",
     "quantity_delivered",
+    "quantity_delivered_estimated",
+    "deliveries",
     "summary",
     "sources",
     "best_reliability",
     "best_credibility",
     "url",
 ]
+
+
+# Added later: files exported before them still import (no estimate, no deliveries).
+OPTIONAL_REQUEST_COLUMNS = ["date_estimated", "quantity_asked_estimated", "quantity_delivered_estimated", "deliveries"]
 
 
 DEPLOYMENT_COLUMNS = [

@@ -9,12 +9,14 @@ deliberate choice made after reading the message.
 
 import datetime
 
+import reversion
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from reversion.models import Version
+from reversion.revisions import _get_options
 
 SALT = "tracker.curation.opened"
 SKIPPED = {"created_at", "updated_at", "search_text"}
@@ -36,13 +38,29 @@ def row_state(obj):
     }
 
 
+def children(model):
+    """Reverse relations django-reversion follows from model (an item's deliveries): part of its inline row."""
+    if not reversion.is_registered(model):
+        return
+    for name in _get_options(model).follow:
+        if model._meta.get_field(name).one_to_many:
+            yield name
+
+
+def inline_state(row):
+    state = row_state(row)
+    for name in children(type(row)):
+        state[name] = "; ".join(str(child) for child in getattr(row, name).all())
+    return state
+
+
 def snapshot(obj, inline_models):
     """The record's fields and, per inline, {row id: fields}: what a change form shows of it."""
     inlines = {}
     for model in inline_models:
         fk = next(f for f in model._meta.concrete_fields if f.is_relation and f.related_model is type(obj))
         rows = model._base_manager.filter(**{fk.name: obj.pk}).order_by("pk")
-        inlines[model._meta.model_name] = {str(row.pk): row_state(row) for row in rows}
+        inlines[model._meta.model_name] = {str(row.pk): inline_state(row) for row in rows}
     return {"fields": row_state(obj), "inlines": inlines}
 
 
@@ -91,7 +109,10 @@ def changes_between(before, after, obj, inline_models):
 
 
 def field_change(model, attname, old, new):
-    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    field = next((f for f in model._meta.concrete_fields if f.attname == attname), None)
+    if field is None:  # followed rows (an item's deliveries), written as text
+        name = str(model._meta.get_field(attname).related_model._meta.verbose_name_plural)
+        return name if max(len(old), len(new or "")) > 40 else f"{name} ({old or 'none'} → {new or 'none'})"
     name = str(field.verbose_name)
     if isinstance(field, models.TextField) or field.is_relation or max(len(old), len(new or "")) > 40:
         return name

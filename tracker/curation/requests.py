@@ -1,5 +1,12 @@
-"""Arms requests, edited with their items and citations on one page."""
+"""Arms requests, edited with their items and citations on one page; an item's deliveries by year in one cell.
 
+Django has no nested inlines, so each item row on the request page has a *Deliveries by year* text
+field in SIPRI's own notation ("1998: 20?; 1999: 40"), read into Delivery rows when saved. One save of
+the request is then still one revision, items and deliveries included, and the stale-form check sees a
+colleague's delivery changes (curation/locking.py). The item's own change page lists them as a table.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Exists, OuterRef
@@ -7,8 +14,11 @@ from django.db.models import Exists, OuterRef
 from tracker.models import (
     ArmsRequest,
     Citation,
+    Delivery,
     EquipmentType,
     RequestItem,
+    deliveries_text,
+    parse_deliveries,
 )
 
 from .changelists import BigChangelist, CountryFilter, count_of, year_filter
@@ -36,8 +46,57 @@ class ItemTypeFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(RequestItem.objects.filter(request=OuterRef("pk"), equipment_type=pk)))
 
 
+class DeliveriesField(forms.CharField):
+    """Deliveries by year as text; cleans to [(year, quantity, estimated)], by year."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=4000, **kwargs)
+
+    def clean(self, value):
+        parsed, errors = parse_deliveries(super().clean(value))
+        if errors:
+            raise forms.ValidationError(errors)
+        return parsed
+
+    def has_changed(self, initial, data):
+        return parse_deliveries(initial)[0] != parse_deliveries(data)[0]
+
+
+class RequestItemForm(forms.ModelForm):
+    deliveries = DeliveriesField(
+        label="Deliveries by year",
+        help_text="As SIPRI writes them: “1998: 20?; 1999: 40” (? marks an estimate; a year alone: number "
+        "not reported; “2001: ?” a delivery SIPRI estimates).",
+        widget=forms.TextInput(attrs={"size": 18, "placeholder": "1998: 20?; 1999: 40"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["deliveries"] = deliveries_text(d.as_tuple() for d in self.instance.deliveries.all())
+
+    def save(self, commit=True):
+        item = super().save(commit)
+        if commit and "deliveries" in self.changed_data:
+            save_deliveries(item, self.cleaned_data["deliveries"])
+        return item
+
+
+def save_deliveries(item, wanted):
+    """Make item's deliveries those wanted, saving each row (so the revision being written records it)."""
+    existing = {d.year: d for d in item.deliveries.all()}
+    for year, quantity, estimated in wanted:
+        delivery = existing.pop(year, None) or Delivery(item=item, year=year)
+        if delivery.pk is None or (delivery.quantity, delivery.estimated) != (quantity, estimated):
+            delivery.quantity, delivery.estimated = quantity, estimated
+            delivery.save()
+    for delivery in existing.values():
+        delivery.delete()
+
+
 class RequestItemInline(admin.TabularInline):
     model = RequestItem
+    form = RequestItemForm
     extra = 1
     autocomplete_fields = ["equipment_type", "system"]
     fields = [
@@ -47,11 +106,14 @@ class RequestItemInline(admin.TabularInline):
         "help_kind",
         "hedged",
         "quantity_requested",
+        "quantity_requested_estimated",
         "quantity_delivered",
+        "quantity_delivered_estimated",
+        "deliveries",
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("equipment_type", "system")
+        return super().get_queryset(request).select_related("equipment_type", "system").prefetch_related("deliveries")
 
 
 @admin.register(ArmsRequest)
@@ -95,7 +157,10 @@ class ArmsRequestAdmin(PublishableAdmin):
     inlines = [RequestItemInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["requester", "supplier", "summary", "status", "published"]}),
-        ("When and how", {"fields": [("date", "date_precision"), "channel", ("requested_by", "addressed_to")]}),
+        (
+            "When and how",
+            {"fields": [("date", "date_precision", "date_estimated"), "channel", ("requested_by", "addressed_to")]},
+        ),
         ("Notes", {"fields": ["notes", "internal_notes"]}),
         ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -115,11 +180,17 @@ class ArmsRequestAdmin(PublishableAdmin):
 
     @admin.display(description="date", ordering="date")
     def date_shown(self, obj):
-        return obj.date_display
+        return f"≈{obj.date_display}" if obj.date_estimated and obj.date else obj.date_display
 
     @admin.display(description="items")  # not sortable, like citations
     def item_count(self, obj):
         return obj.item_count
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 1
+    fields = ["year", "quantity", "estimated"]
 
 
 @admin.register(RequestItem)
@@ -138,3 +209,4 @@ class RequestItemAdmin(BigChangelist, HistoryAdmin):
     list_select_related = ["request__requester", "request__supplier", "equipment_type", "system"]
     search_fields = ["description", "system__designation", "request__summary"]
     autocomplete_fields = ["request", "equipment_type", "system"]
+    inlines = [DeliveryInline]

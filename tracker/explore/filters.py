@@ -16,6 +16,7 @@ from tracker.models import (
     ArmsRequest,
     Citation,
     Country,
+    Delivery,
     Deployment,
     DeploymentStatus,
     EquipmentType,
@@ -24,6 +25,7 @@ from tracker.models import (
     RequestStatus,
     System,
 )
+from tracker.models.deliveries import FIRST_YEAR, LAST_YEAR
 
 from .pagination import Key, ordering
 
@@ -115,6 +117,18 @@ class PartialDateField(forms.CharField):
         return start, period_end(start, precision)
 
 
+class YearField(forms.IntegerField):
+    """A year, as SIPRI counts deliveries: four digits, within the years a delivery may have."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"\s*[0-9]{4}\s*", value):
+            raise forms.ValidationError(f"{value[:30]!r} is not a year: use four digits, e.g. 1998.")
+        return super().to_python(value)
+
+
 class ChoicesField(django_filters.fields.MultipleChoiceField):
     """Several choices; an empty value (what an untouched form field sends) means no choice."""
 
@@ -128,6 +142,10 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
 
 class PartialDateFilter(django_filters.Filter):
     field_class = PartialDateField
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
 
 
 class CodeListFilter(django_filters.Filter):
@@ -208,6 +226,10 @@ class RequestFilter(django_filters.FilterSet):
     reliability = django_filters.ChoiceFilter(
         label="Sources graded at least", choices=Reliability.choices, method="filter_reliability"
     )
+    # One range over the deliveries of one item (filter_queryset), never three separate conditions.
+    delivered_in = YearFilter(label="Delivered in", method="delivery_years")
+    delivered_from = YearFilter(label="Delivered from", method="delivery_years")
+    delivered_to = YearFilter(label="Delivered up to", method="delivery_years")
     sort = SortFilter(REQUEST_SORTS)
 
     class Meta:
@@ -250,6 +272,24 @@ class RequestFilter(django_filters.FilterSet):
         if not grade:
             return qs
         return qs.filter(Exists(Citation.objects.filter(request=OuterRef("pk"), source__reliability__lte=grade)))
+
+    def delivery_years(self, qs, name, year):
+        return qs  # filter_queryset applies the three together
+
+    def filter_queryset(self, queryset):
+        """Requests with an item delivered in that year (or within the range), by its deliveries by year."""
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        years = {}
+        if data.get("delivered_in") is not None:
+            years["year"] = data["delivered_in"]
+        if data.get("delivered_from") is not None:
+            years["year__gte"] = data["delivered_from"]
+        if data.get("delivered_to") is not None:
+            years["year__lte"] = data["delivered_to"]
+        if not years:
+            return qs
+        return qs.filter(Exists(Delivery.objects.filter(item__request=OuterRef("pk"), **years)))
 
 
 # -------------------------------------------------------------- deployments

@@ -64,6 +64,31 @@ def quantity(value):
     return "—" if value is None else f"{value:,}"
 
 
+ESTIMATE = "An estimate (SIPRI's ?), not a counted figure"
+
+
+@register.simple_tag
+def estimated(value, is_estimate):
+    """A quantity as quantity() shows it, marked "≈400" (with a title and words for screen readers) if an estimate."""
+    shown = quantity(value)
+    if not is_estimate or value is None:
+        return shown
+    return format_html(
+        '<span class="estimate" title="{}">≈{}<span class="visually-hidden"> (estimate)</span></span>', ESTIMATE, shown
+    )
+
+
+@register.simple_tag
+def date_estimate_mark(is_estimate):
+    """Before a date the source gives as an estimate: "≈", with a title and words for screen readers."""
+    if not is_estimate:
+        return ""
+    return format_html(
+        '<span class="estimate" title="{}">≈<span class="visually-hidden">estimated: </span></span>',
+        "An estimated date (SIPRI's ? on the year)",
+    )
+
+
 @register.filter
 def values_of(chosen, name):
     """The values of one query parameter, from the view's {parameter: [values]}."""

@@ -147,7 +147,7 @@ def request_csv(request):
 
 
 def request_detail(request, pk):
-    arms_request = get_object_or_404(ArmsRequest.objects.published().for_list(), pk=pk)
+    arms_request = get_object_or_404(ArmsRequest.objects.published().for_detail(), pk=pk)
     return render(request, "tracker/request_detail.html", {"r": arms_request})
 
 

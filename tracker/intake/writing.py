@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from tracker.models import (
     ArmsRequest,
     Citation,
+    Delivery,
     Deployment,
     ImportKind,
     Person,
@@ -66,8 +67,11 @@ class Writer:
         ids = [obj.pk for obj in existing.values()]
         items = defaultdict(list)
         if self.model is ArmsRequest and ids:
+            delivered = defaultdict(list)
+            for delivery in Delivery.objects.filter(item__request__in=ids).order_by("item", "year"):
+                delivered[delivery.item_id].append(delivery.as_tuple())
             for item in RequestItem.objects.filter(request__in=ids).order_by("id"):
-                items[item.request_id].append(item_tuple(item))
+                items[item.request_id].append(item_tuple(item, delivered[item.pk]))
         cited = defaultdict(set)
         field = self.model.citation_field
         for record_id, source_id in Citation.objects.filter(**{f"{field}__in": ids}).values_list(field, "source_id"):
@@ -121,6 +125,8 @@ class Writer:
                 values[f"{name}_id"] = value.pk if value else None
             else:
                 values[name] = value
+        if self.model is ArmsRequest:  # a file that says nothing of it has no estimated date
+            values["date_estimated"] = estimate(values.get("date_estimated"), values.get("date"))
         values[planned.key[0]] = planned.key[1]
         return values
 
@@ -132,7 +138,10 @@ class Writer:
             item["help_kind"],
             item["hedged"],
             item["quantity_requested"],
+            estimate(item.get("quantity_requested_estimated"), item["quantity_requested"]),
             item["quantity_delivered"],
+            estimate(item.get("quantity_delivered_estimated"), item["quantity_delivered"]),
+            planned_deliveries(item),
         )
 
     def lookup_systems(self, planned):
@@ -223,6 +232,7 @@ class Writer:
                 obj.updated_at = now  # bulk_update leaves auto_now fields alone
             self.model.objects.bulk_update(updates, sorted(fields | {"updated_at"}), batch_size=BATCH)
         self.create(RequestItem, items)
+        self.create(Delivery, [Delivery(item=item, **d) for item in items for d in item.planned_deliveries])
         self.create(Citation, citations)
         # One revision per touched record, with its items and citations as now written.
         record_each(records + [obj for _, obj, *_ in to_update], self.user, self.reason)
@@ -268,8 +278,9 @@ class Writer:
         return out
 
     def items_for(self, planned, record):
-        return [
-            RequestItem(
+        items = []
+        for item in planned.items:
+            obj = RequestItem(
                 request=record,
                 equipment_type=item["equipment_type"],
                 system_id=self.system_ids[item["system"].lower()] if item["system"] else None,
@@ -277,10 +288,21 @@ class Writer:
                 help_kind=item["help_kind"],
                 hedged=item["hedged"],
                 quantity_requested=item["quantity_requested"],
+                quantity_requested_estimated=estimate(
+                    item.get("quantity_requested_estimated"), item["quantity_requested"]
+                ),
                 quantity_delivered=item["quantity_delivered"],
+                quantity_delivered_estimated=estimate(
+                    item.get("quantity_delivered_estimated"), item["quantity_delivered"]
+                ),
             )
-            for item in planned.items
-        ]
+            # Written once the items have their ids (Writer.write).
+            obj.planned_deliveries = [
+                {"year": year, "quantity": quantity, "estimated": estimated}
+                for year, quantity, estimated in planned_deliveries(item)
+            ]
+            items.append(obj)
+        return items
 
     def citations_for(self, citations, record):
         field = self.model.citation_field
@@ -296,7 +318,8 @@ def person_key(name, country):
     return (name.strip().lower(), country.pk if country else None)
 
 
-def item_tuple(item):
+def item_tuple(item, deliveries):
+    """An item as stored, with its deliveries by year: equal to Writer.item_tuple() of a planned item if unchanged."""
     return (
         item.equipment_type_id,
         item.system_id,
@@ -304,5 +327,20 @@ def item_tuple(item):
         item.help_kind,
         item.hedged,
         item.quantity_requested,
+        item.quantity_requested_estimated,
         item.quantity_delivered,
+        item.quantity_delivered_estimated,
+        tuple(deliveries),
+    )
+
+
+def estimate(flag, value):
+    """An estimate flag as stored: an empty value is no estimate (the database refuses the pair)."""
+    return bool(flag) and value is not None
+
+
+def planned_deliveries(item):
+    """A planned item's deliveries ((year, quantity, estimated), by year) as the database holds them."""
+    return tuple(
+        sorted((int(year), quantity, bool(estimated)) for year, quantity, estimated in item.get("deliveries") or ())
     )

@@ -7,6 +7,9 @@ This file only re-exports, so `from tracker.models import ArmsRequest` works whe
 from .base import choices_constraint as choices_constraint
 from .base import count_up_to as count_up_to
 from .base import non_negative as non_negative
+from .deliveries import Delivery as Delivery
+from .deliveries import deliveries_text as deliveries_text
+from .deliveries import parse_deliveries as parse_deliveries
 from .deployments import Deployment as Deployment
 from .deployments import DeploymentQuerySet as DeploymentQuerySet
 from .deployments import DeploymentStatus as DeploymentStatus

@@ -21,6 +21,15 @@ def non_negative(field, name):
     )
 
 
+def estimate_has_value(field, flag, name):
+    """An estimate flag marks a value: with no value there is nothing to call an estimate."""
+    return models.CheckConstraint(
+        condition=Q(**{flag: False}) | Q(**{f"{field}__isnull": False}),
+        name=name,
+        violation_error_message=f"{field.replace('_', ' ').capitalize()} is empty: it cannot be an estimate.",
+    )
+
+
 def count_up_to(queryset, cap):
     """The number of rows, but reading no more than cap + 1 of them: more than cap means \"more than cap\"."""
     # values("pk"): no joins for select_related, no per-row subqueries for annotations.

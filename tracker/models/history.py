@@ -57,15 +57,22 @@ def record_each(records, user=None, comment="", using="default"):
 
 
 def related_rows(model, ids, using):
-    """{record id: [rows it follows through a reverse relation (its items, its citations)]}, a query each."""
+    """{record id: [rows it follows through reverse relations, and theirs (items, their deliveries; citations)]}.
+
+    A query per relation followed, whatever the number of records.
+    """
     found = {}
     for name in _get_options(model).follow:
         field = model._meta.get_field(name)
         if not field.one_to_many:
             continue  # a forward key (an item's request): that record has its own revisions
-        rows = field.related_model._base_manager.using(using).filter(**{f"{field.field.name}__in": ids})
-        for row in rows.order_by("pk"):
-            found.setdefault(getattr(row, field.field.attname), []).append(row)
+        rows = list(
+            field.related_model._base_manager.using(using).filter(**{f"{field.field.name}__in": ids}).order_by("pk")
+        )
+        owner = {row.pk: getattr(row, field.field.attname) for row in rows}
+        below = related_rows(field.related_model, list(owner), using) if rows else {}
+        for row in rows:
+            found.setdefault(owner[row.pk], []).extend([row, *below.get(row.pk, [])])
     return found
 
 

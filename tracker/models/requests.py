@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
 
-from .base import choices_constraint, non_negative
+from .base import choices_constraint, estimate_has_value, non_negative
 from .equipment import EquipmentType, System
 from .people import Person
 from .places import Country
@@ -67,6 +67,10 @@ class ArmsRequestQuerySet(PublishableQuerySet):
             .defer("search_text")  # never shown, and as long as everything else on the row
         )
 
+    def for_detail(self):
+        """for_list(), and each item's deliveries by year (one query more)."""
+        return self.for_list().prefetch_related("items__deliveries")
+
     def matching(self, text):
         """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py)."""
         return self.filter(matching(text, connections[self.db].vendor))
@@ -93,6 +97,12 @@ class ArmsRequest(Publishable):
         null=True, blank=True, help_text="First day of the period if only the month or year is known."
     )
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    date_estimated = models.BooleanField(
+        "date is an estimate",
+        default=False,
+        db_default=False,
+        help_text="The source gives the date as an estimate (SIPRI's ? on the order year).",
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UNKNOWN)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
     summary = models.TextField(help_text="Who asked whom for what, in a sentence, as the sources put it.")
@@ -115,6 +125,7 @@ class ArmsRequest(Publishable):
             choices_constraint("status", RequestStatus, "request_status_valid"),
             choices_constraint("channel", Channel, "request_channel_valid"),
             *partial_date_constraints("request", "date", "date_precision"),
+            estimate_has_value("date", "date_estimated", "request_date_estimate_has_date"),
         ]
         indexes = [
             models.Index(fields=["date"], name="request_date_idx"),
@@ -153,8 +164,14 @@ class RequestItem(models.Model):
     quantity_requested = models.IntegerField(
         "quantity asked", null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
     )
+    quantity_requested_estimated = models.BooleanField(
+        "quantity asked is an estimate", default=False, db_default=False, help_text="SIPRI's ? or (50)."
+    )
     quantity_delivered = models.IntegerField(
         null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
+    )
+    quantity_delivered_estimated = models.BooleanField(
+        "quantity delivered is an estimate", default=False, db_default=False, help_text="SIPRI's ? or (50)."
     )
 
     class Meta:
@@ -170,6 +187,10 @@ class RequestItem(models.Model):
                 violation_error_message="Quantity delivered cannot exceed quantity asked.",
             ),
             choices_constraint("help_kind", HelpKind, "item_help_kind_valid"),
+            estimate_has_value("quantity_requested", "quantity_requested_estimated", "item_asked_estimate_has_value"),
+            estimate_has_value(
+                "quantity_delivered", "quantity_delivered_estimated", "item_delivered_estimate_has_value"
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 import reversion
 
+from .deliveries import Delivery
 from .deployments import Deployment
 from .equipment import EquipmentType, System
 from .people import Person
@@ -12,14 +13,26 @@ from .sources import Citation, Source
 FOLLOW = {
     ArmsRequest: ("items", "citations"),
     Deployment: ("citations",),
-    RequestItem: ("request",),
+    RequestItem: ("request", "deliveries"),
+    Delivery: ("item",),
     Citation: ("request", "deployment"),
 }
 EXCLUDE = {ArmsRequest: ("search_text",)}  # derived from the rest; rebuilt on save
 
 
 def register_all():
-    for model in (Country, EquipmentType, System, Person, Source, Citation, ArmsRequest, RequestItem, Deployment):
+    for model in (
+        Country,
+        EquipmentType,
+        System,
+        Person,
+        Source,
+        Citation,
+        ArmsRequest,
+        RequestItem,
+        Delivery,
+        Deployment,
+    ):
         if not reversion.is_registered(model):
             reversion.register(model, follow=FOLLOW.get(model, ()), exclude=EXCLUDE.get(model, ()))
 

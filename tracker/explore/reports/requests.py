@@ -1,7 +1,7 @@
 """The requests report: one row per item, every cell formatted by one SQL query, streamed by COPY or a cursor."""
 
 from django.db import connection
-from django.db.models import F, IntegerField, TextField
+from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.expressions import OrderBy, RawSQL
 
 from tracker.columns import REQUEST_COLUMNS
@@ -41,6 +41,23 @@ def request_citations():
         "x_reliability": RawSQL(f"(SELECT MIN(s.reliability) {cited})", [], output_field=TextField()),
         "x_credibility": RawSQL(f"(SELECT MIN(c.credibility) {cited})", [], output_field=IntegerField()),
     }
+
+
+def yes_no(column):
+    """A flag of the item as 'yes'/'no'; empty on the row of a request without items."""
+    return f"CASE WHEN {column} THEN 'yes' WHEN NOT {column} THEN 'no' END"
+
+
+def item_deliveries():
+    """One item's deliveries as text, by year: '1998: 20?; 1999: 40; 2000' (models/deliveries.py, delivery_text)."""
+    one = (
+        "CAST(d.year AS TEXT) || CASE WHEN d.quantity IS NULL THEN CASE WHEN d.estimated THEN ': ?' ELSE '' END "
+        "ELSE ': ' || CAST(d.quantity AS TEXT) || CASE WHEN d.estimated THEN '?' ELSE '' END END"
+    )
+    if connection.vendor == "postgresql":
+        return f"SELECT STRING_AGG({one}, '; ' ORDER BY d.year) FROM tracker_delivery d WHERE d.item_id = i.id"
+    ordered = f"SELECT {one} AS t FROM tracker_delivery d WHERE d.item_id = i.id ORDER BY d.year"
+    return f"SELECT GROUP_CONCAT(t, '; ') FROM ({ordered})"
 
 
 class RequestReport:
@@ -93,6 +110,7 @@ class RequestReport:
             x_uid=UuidText("uid"),
             x_date=PartialDate("date", "date_precision"),
             x_precision=F("date_precision"),
+            x_date_estimated=Case(When(date_estimated=True, then=Value("yes")), default=Value("no")),
             x_requester=Neutralise(F("requester__name")),
             x_requester_iso2=Neutralise(F("requester__iso2")),
             x_supplier=Neutralise(F("supplier__name")),
@@ -112,11 +130,12 @@ class RequestReport:
         system, system_params = neutralise_sql("sy.designation")
         description, description_params = neutralise_sql("i.description")
         help_kind, help_params = label_sql("i.help_kind", HELP_KINDS)
-        request_cells = ", ".join(f"r.{name}" for name in REQUEST_INNER[:12])
+        request_cells = ", ".join(f"r.{name}" for name in REQUEST_INNER[:13])
         sql = (
-            f"SELECT {request_cells}, {type_name}, {system}, {description}, {help_kind}, "
-            "CASE WHEN i.hedged THEN 'yes' WHEN NOT i.hedged THEN 'no' END, "
-            "i.quantity_requested, i.quantity_delivered, r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, "
+            f"SELECT {request_cells}, {type_name}, {system}, {description}, {help_kind}, {yes_no('i.hedged')}, "
+            f"i.quantity_requested, {yes_no('i.quantity_requested_estimated')}, "
+            f"i.quantity_delivered, {yes_no('i.quantity_delivered_estimated')}, ({item_deliveries()}), "
+            "r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, "
             "%s || CAST(r.x_id AS TEXT) || %s "
             f"FROM ({inner_sql}) r "
             "LEFT JOIN tracker_requestitem i ON i.request_id = r.x_id "
@@ -140,6 +159,7 @@ REQUEST_INNER = [
     "x_uid",
     "x_date",
     "x_precision",
+    "x_date_estimated",
     "x_requester",
     "x_requester_iso2",
     "x_supplier",

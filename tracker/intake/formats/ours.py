@@ -4,7 +4,7 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from tracker.columns import DEPLOYMENT_COLUMNS, REQUEST_COLUMNS
+from tracker.columns import DEPLOYMENT_COLUMNS, OPTIONAL_REQUEST_COLUMNS, REQUEST_COLUMNS
 from tracker.dates import normalise, normalise_end
 from tracker.models import (
     Channel,
@@ -12,6 +12,7 @@ from tracker.models import (
     HelpKind,
     Reliability,
     RequestStatus,
+    parse_deliveries,
 )
 
 from ..planned import Planned, Problem
@@ -22,7 +23,8 @@ from ..values import choice, integer, partial_date, yes_no
 def parse(importer):
     columns = [c.strip().lower() for c in importer.header.cells]
     expected = REQUEST_COLUMNS if importer.file_format == "requests" else DEPLOYMENT_COLUMNS
-    missing = [c for c in expected if c not in columns and c not in ("url", "request_id", "deployment_id")]
+    optional = ("url", "request_id", "deployment_id", *OPTIONAL_REQUEST_COLUMNS)
+    missing = [c for c in expected if c not in columns and c not in optional]
     if missing:
         raise ImportFailed(f"The header lacks the column(s): {', '.join(missing)}.")
     for _, group in contiguous(importer.data_rows(), key=lambda r: r.cells[1] if len(r.cells) > 1 else r.line):
@@ -65,6 +67,7 @@ def fill_request(importer, planned, rows):
         "addressed_to": ("person", row["addressed_to"], supplier),
         "date": normalise(date, precision),
         "date_precision": precision,
+        "date_estimated": estimated(row, "date_estimated", date, record, p),
         "channel": choice(row["channel"], Channel, "channel", record, p, Channel.UNKNOWN),
         "status": choice(row["status"], RequestStatus, "status", record, p, RequestStatus.UNKNOWN),
         "summary": row["summary"] or "",
@@ -82,6 +85,8 @@ def fill_request(importer, planned, rows):
         delivered, _ = integer(item_row["quantity_delivered"], "quantity_delivered", item_record, p)
         if asked is not None and delivered is not None and delivered > asked:
             p.append(Problem(item_record.line, "quantity_delivered", "exceeds quantity_asked"))
+        deliveries, errors = parse_deliveries(item_row.get("deliveries", ""))
+        p += [Problem(item_record.line, "deliveries", error) for error in errors]
         planned.items.append(
             {
                 "equipment_type": importer.equipment_type(item_row["equipment_type"], item_record.line, p),
@@ -90,10 +95,23 @@ def fill_request(importer, planned, rows):
                 "help_kind": choice(item_row["kind_of_help"], HelpKind, "kind_of_help", item_record, p, "supply"),
                 "hedged": yes_no(item_row["hedged"]),
                 "quantity_requested": asked,
+                "quantity_requested_estimated": estimated(item_row, "quantity_asked_estimated", asked, item_record, p),
                 "quantity_delivered": delivered,
+                "quantity_delivered_estimated": estimated(
+                    item_row, "quantity_delivered_estimated", delivered, item_record, p
+                ),
+                "deliveries": deliveries,
             }
         )
     cite_listed_sources(importer, planned, row, record, p)
+
+
+def estimated(row, column, value, record, problems):
+    """A yes/no estimate flag (an absent column: no); an estimate of nothing is a bad row."""
+    flag = yes_no(row.get(column, ""))
+    if flag and value is None:
+        problems.append(Problem(record.line, column, "says yes, but the value it qualifies is empty"))
+    return flag
 
 
 def fill_deployment(importer, planned, pair):
