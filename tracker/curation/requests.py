@@ -188,9 +188,26 @@ class ArmsRequestAdmin(PublishableAdmin):
 
 
 class DeliveryInline(admin.TabularInline):
+    """An item's deliveries, under the item's own permissions: they are part of it, as on the request page."""
+
     model = Delivery
     extra = 1
     fields = ["year", "quantity", "estimated"]
+
+    def item_permission(self, request, action):
+        return request.user.has_perm(f"tracker.{action}_requestitem")
+
+    def has_view_permission(self, request, obj=None):
+        return self.item_permission(request, "view") or self.item_permission(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self.item_permission(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self.item_permission(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.item_permission(request, "change")
 
 
 @admin.register(RequestItem)
