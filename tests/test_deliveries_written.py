@@ -304,3 +304,14 @@ def test_the_search_index_survives_the_migration_that_rebuilt_the_table(make_req
             assert {name for (name,) in cursor.fetchall()} == {
                 f"tracker_armsrequest_fts_{event}" for event in ("insert", "delete", "update")
             }
+
+
+def test_a_viewer_reads_the_deliveries_and_can_change_none(viewer_client, estimated_request):
+    page = viewer_client.get(change_url(estimated_request))
+    assert page.status_code == 200 and "1998: 20?; 1999: 40; 2000" in page.content.decode()
+    item = estimated_request.items.get()
+    page = viewer_client.get(change_url(item))
+    assert page.status_code == 200 and "1999: 40" in page.content.decode()
+    data = {"deliveries-TOTAL_FORMS": "1", "deliveries-INITIAL_FORMS": "0", "deliveries-0-year": "2003"}
+    assert viewer_client.post(change_url(item), data).status_code == 403
+    assert Delivery.objects.filter(item=item).count() == 3

@@ -68,7 +68,7 @@ def test_one_delivery_per_item_and_year(item):
 
 
 def test_deliveries_are_written_and_read_in_one_notation():
-    text = "1999: 40; 1998: 20?, 2000; 2001: ?, 2002: 1,200"
+    text = "1999: 40; 1998: 20?, 2000\n2001: ?, 2002: 1,200"
     parsed, errors = parse_deliveries(text)
     assert errors == []
     assert parsed == [(1998, 20, True), (1999, 40, False), (2000, None, False), (2001, None, True), (2002, 1200, False)]
@@ -166,7 +166,9 @@ def test_a_bad_delivery_year_is_a_400_naming_the_parameter(client, delivered, pa
 
 
 def test_csv_and_matrix_answer_the_same_delivery_filter(client, delivered):
-    raw = b"".join(client.get("/requests.csv?delivered_in=1998").streaming_content).decode("utf-8-sig")
+    response = client.get("/requests.csv?delivered_in=1998")
+    assert "requests-delivered_in-1998-" in response["Content-Disposition"]
+    raw = b"".join(response.streaming_content).decode("utf-8-sig")
     assert [line.split(",")[0] for line in raw.splitlines()[1:]] == [str(delivered[0].pk)]
     matrix = client.get("/matrix/?delivered_from=1990&delivered_to=1990").context["matrix"]
     assert matrix.total == 1

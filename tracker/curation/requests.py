@@ -67,11 +67,17 @@ class RequestItemForm(forms.ModelForm):
         label="Deliveries by year",
         help_text="As SIPRI writes them: “1998: 20?; 1999: 40” (? marks an estimate; a year alone: number "
         "not reported; “2001: ?” a delivery SIPRI estimates).",
-        widget=forms.TextInput(attrs={"size": 18, "placeholder": "1998: 20?; 1999: 40"}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 12}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("quantity_requested_estimated", "quantity_delivered_estimated"):
+            if name in self.fields:  # a narrow column right after its number; the full name is its help text
+                self.fields[name].label = "≈"
+                self.fields[
+                    name
+                ].help_text = f"{self.fields[name].help_text} Ticked: the {name.split('_')[1]} number is an estimate."
         if self.instance.pk is not None:
             self.initial["deliveries"] = deliveries_text(d.as_tuple() for d in self.instance.deliveries.all())
 
@@ -114,6 +120,11 @@ class RequestItemInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("equipment_type", "system").prefetch_related("deliveries")
+
+    @admin.display(description="Deliveries by year")
+    def deliveries(self, obj):
+        """What a reader without the change permission sees in the deliveries column."""
+        return deliveries_text(d.as_tuple() for d in obj.deliveries.all()) if obj and obj.pk else ""
 
 
 @admin.register(ArmsRequest)

@@ -128,7 +128,10 @@ class Migration(migrations.Migration):
             model_name="delivery",
             name="item",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="tracker.requestitem"
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="tracker.requestitem",
             ),
         ),
         migrations.AddIndex(

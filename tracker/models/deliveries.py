@@ -21,7 +21,8 @@ ONE = re.compile(r"^(\d{4})(?:\s*:\s*(\d{1,3}(?:,\d{3})+|\d{1,9})?\s*(\?)?)?$")
 
 
 class Delivery(models.Model):
-    item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="deliveries")
+    # Looked up through the (item, year) unique index: a second index on item alone would only cost writes.
+    item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)])
     quantity = models.IntegerField(
         null=True, blank=True, validators=[MinValueValidator(0)], help_text="Empty if not reported."
@@ -74,10 +75,10 @@ def deliveries_text(deliveries):
 
 
 def parse_deliveries(text):
-    """'1998: 20?; 1999: 40' (';' or ',' between them) -> ([(year, quantity, estimated)] by year, [errors])."""
+    """'1998: 20?; 1999: 40' (';', ',' or a new line between them) -> ([(year, quantity, estimated)], [errors])."""
     found, errors = {}, []
     # A comma is a separator unless it sits inside a number ("1,200").
-    for part in re.split(r";|,(?!\d{3}(?!\d))", text or ""):
+    for part in re.split(r";|\n|,(?!\d{3}(?!\d))", text or ""):
         part = part.strip()
         if not part:
             continue

@@ -81,6 +81,8 @@ def filename_for(kind, filterset):
             continue
         if isinstance(value, tuple):  # a (first day, last day) period
             value = f"{name}-{value[0].isoformat()}"
+        elif isinstance(value, int):  # a year: which one says what it bounds
+            value = f"{name}-{value}"
         elif isinstance(value, list):
             value = "+".join(str(getattr(v, "code", None) or getattr(v, "slug", None) or v) for v in value)
         parts.append(str(value))
