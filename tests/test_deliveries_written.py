@@ -315,3 +315,10 @@ def test_a_viewer_reads_the_deliveries_and_can_change_none(viewer_client, estima
     data = {"deliveries-TOTAL_FORMS": "1", "deliveries-INITIAL_FORMS": "0", "deliveries-0-year": "2003"}
     assert viewer_client.post(change_url(item), data).status_code == 403
     assert Delivery.objects.filter(item=item).count() == 3
+
+
+def test_the_add_page_ignores_a_key_in_its_query_string_that_names_no_row(editor_client, countries):
+    # Found by tests/test_fuzz_urls.py: ?requester=: crashed the requester's autocomplete widget.
+    assert editor_client.get("/admin/tracker/armsrequest/add/?requester=:&supplier=x").status_code == 200
+    page = editor_client.get(f"/admin/tracker/armsrequest/add/?requester={countries['VE'].pk}")
+    assert page.context["adminform"].form.initial["requester"] == str(countries["VE"].pk)

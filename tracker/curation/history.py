@@ -14,6 +14,7 @@ import contextvars
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.dispatch import receiver
 from reversion.admin import VersionAdmin
 from reversion.signals import pre_revision_commit
@@ -91,6 +92,22 @@ class HistoryAdmin(ChooseGrades, VersionAdmin):
         if not extra:
             return fieldsets
         return [*fieldsets, (None, {"fields": extra})]
+
+    def get_changeform_initial_data(self, request):
+        """Values the add page's query string gives (?requester=3), less any that names no possible row:
+        the autocomplete widget would read `?requester=:` as a key and fail (a 500, found by the URL fuzzer)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one:
+                try:
+                    field.target_field.to_python(value)
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     def save_model(self, request, obj, form, change):
         _reason.set(form.cleaned_data.get("change_reason", "").strip())

@@ -72,12 +72,11 @@ class RequestItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("quantity_requested_estimated", "quantity_delivered_estimated"):
-            if name in self.fields:  # a narrow column right after its number; the full name is its help text
-                self.fields[name].label = "≈"
-                self.fields[
-                    name
-                ].help_text = f"{self.fields[name].help_text} Ticked: the {name.split('_')[1]} number is an estimate."
+        for name, number in (("quantity_requested_estimated", "asked"), ("quantity_delivered_estimated", "delivered")):
+            field = self.fields.get(name)
+            if field:  # a narrow column right after its number; what it means is its help text
+                field.label = "≈"
+                field.help_text = f"Ticked: the number {number} is an estimate (SIPRI's ? or (50))."
         if self.instance.pk is not None:
             self.initial["deliveries"] = deliveries_text(d.as_tuple() for d in self.instance.deliveries.all())
 
