@@ -89,11 +89,11 @@ def test_rejects_file_holds_the_bad_rows_untouched_and_imports_once_fixed(tmp_pa
     bad_lines = [line for line in original.split(b"\n") if line.startswith((b"Atlantis", b"Hezbollah"))]
     assert all(line in raw for line in bad_lines)
     assert b"Recipient,Supplier,Year of order" in raw and raw.count(b"\n") == 7  # preamble, header, 2 rows
-    # Add the missing party, fix the made-up country, import the rejects.
-    Country.objects.create(name="Hezbollah", notes="Non-state party (Lebanon)")
-    rejects.write_bytes(raw.replace(b"Atlantis", b"Kazakhstan"))
+    # Add the missing party (made up: SIPRI's own are reference data), fix the made-up country, import the rejects.
+    Country.objects.create(name="Hezbollah (Atlantis)", notes="Non-state party (Atlantis)")
+    rejects.write_bytes(raw.replace(b"Atlantis,", b"Kazakhstan,"))
     call_command("import_requests", str(rejects), stdout=io.StringIO())
-    assert ArmsRequest.objects.filter(requester__name="Hezbollah").exists()
+    assert ArmsRequest.objects.filter(requester__name="Hezbollah (Atlantis)").exists()
     assert ArmsRequest.objects.count() == 12
 
 
