@@ -72,22 +72,22 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             skip_invalid=skip_invalid,
         )
         writer = Writer(kind, importer, run, publish, user)
-        bad_raws = []
+        rejects = Rejects(importer)
         for batch in batches(importer.plan()):
             good = []
             for planned in batch:
                 outcome.rows += len(planned.lines)
+                rejects.add(planned)
                 if planned.problems:
                     outcome.problems += planned.problems
-                    bad_raws += planned.raws
                 else:
                     good.append(planned)
             writer.process(good, write=False)
+        if not outcome.rows:  # raised inside the transaction: no run is recorded
+            raise ImportFailed("The file has a header but no data rows: nothing to import.")
         outcome.notes = importer.notes
         outcome.problems.sort(key=lambda pr: (pr.line, pr.column))
-        if bad_raws:
-            head = "".join(r.raw for r in [*importer.preamble, importer.header])
-            outcome.rejects = head + "".join(bad_raws)
+        outcome.rejects = rejects.text(outcome.notes)
         writes = not dry_run and (not outcome.problems or skip_invalid)
         if writes:
             writer.reset()
@@ -113,6 +113,42 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
         run.save()
     outcome.run = run
     return outcome
+
+
+class Rejects:
+    """The bad rows, after the file's title lines and header, in file order.
+
+    A rejected classic-layout deal that shares recipient, supplier, order year, designation and
+    description with other deals of the file goes out with them: its key is its ordinal among them
+    (tracker/intake/matching.py), so without them importing the fixed row could take another's place.
+    Importing those companions again leaves them unchanged.
+    """
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.bad, self.companions, self.groups = [], {}, set()
+
+    def add(self, planned):
+        shared = self.importer.matcher.file_groups if planned.group else {}  # counted before the first record
+        group = planned.group[0] if planned.group and shared.get(planned.group[0], 0) > 1 else None
+        if planned.problems:
+            self.bad += zip(planned.lines, planned.raws, strict=True)
+            if group:
+                self.groups.add(group)
+        elif group:
+            self.companions.setdefault(group, []).extend(zip(planned.lines, planned.raws, strict=True))
+
+    def text(self, notes):
+        if not self.bad:
+            return ""
+        extra = [row for group in self.groups for row in self.companions.get(group, [])]
+        if extra:
+            notes.append(
+                f"the bad rows go out with {len(extra)} imported row(s) of deals sharing their recipient, supplier, "
+                "order year, designation and description, which tell them apart; importing those leaves them unchanged"
+            )
+        head = "".join(r.raw for r in [*self.importer.preamble, self.importer.header])
+        return head + "".join(raw for _, raw in sorted(self.bad + extra))
 
 
 def batches(items, size=BATCH):
