@@ -130,7 +130,7 @@ class Rejects:
 
     def add(self, planned):
         shared = self.importer.matcher.file_groups if planned.group else {}  # counted before the first record
-        group = planned.group[0] if planned.group and shared.get(planned.group[0], 0) > 1 else None
+        group = planned.group[0] if planned.group and shared.get(int(planned.group[0], 16), 0) > 1 else None
         if planned.problems:
             self.bad += zip(planned.lines, planned.raws, strict=True)
             if group:

@@ -3,42 +3,74 @@
 - Current layout: by SIPRI's deal id (external id ``sipri:<id>``).
 - Classic layout: by the stable parts of the deal (recipient, supplier, order year, designation,
   description) and its ordinal among the deals of the file sharing them (``sipri-classic:<digest>#<n>``).
-  When the file and the database hold the same number of such deals, the ordinals pair them (a later
-  edition updates its numbers, deliveries and comments); when they hold different numbers, a deal pairs
-  only with a record identical to it, the rest are new only if every record found its deal, and
-  otherwise they are reported, never guessed.
+  When the file and the database hold the same deals of a group (ordinals 1…n on both sides), the
+  ordinals pair them, and a later edition updates numbers, deliveries and comments. Otherwise a deal
+  pairs only with a record identical to it; the rest are new only if every record found its deal, and
+  are reported, never guessed, if not.
 - Across layouts: a deal not found by its own key is the record of the other layout with the same
   recipient, supplier, order year and designation, if exactly one record has them and exactly one deal
-  of the file has them. A current-layout deal gives the record its deal id. Anything less is reported.
+  of the file has them. A current-layout deal gives the record its deal id. Anything less is counted
+  and reported in the notes, and the deal is imported as its own.
 """
 
 from collections import Counter, defaultdict
 
 from tracker.models import ArmsRequest
 
+from .formats.sipri_classic import legacy_key
 from .planned import Problem, key_digest
 
 CLASSIC, CURRENT = "sipri-classic:", "sipri:"
 
 
-def signature(planned):
+def signature(summary, notes, status, quantities):
     """What a deal says, to tell whether a record already holds exactly it."""
-    items = tuple((i["quantity_requested"], i["quantity_delivered"]) for i in planned.items)
-    f = planned.fields
-    return key_digest((f.get("summary"), f.get("notes"), str(f.get("status")), items))
+    return key_digest((summary, notes, str(status), tuple(quantities)))
+
+
+def planned_signature(p):
+    f = p.fields
+    return signature(
+        f.get("summary"),
+        f.get("notes"),
+        f.get("status"),
+        [(i["quantity_requested"], i["quantity_delivered"]) for i in p.items],
+    )
 
 
 class DealMatcher:
     def __init__(self):
         self.prepared = False
         self.matched = self.unmatched = self.ambiguous = 0
-        self.other_layout = set()
 
     # ------------------------------------------------------------ before the first record
 
-    def prepare(self, planned_records):
-        """Read the database's SIPRI records once, and the file once, before any record is settled."""
-        self.db_ids, self.db_groups, self.db_matches = set(), defaultdict(dict), defaultdict(list)
+    def prepare(self, parse):
+        """Read the database's SIPRI records once, and the file once (twice if a group needs a closer look)."""
+        self.load()
+        self.file_groups, self.file_matches = Counter(), Counter()  # group -> deals, match -> deals
+        for p in parse():
+            if p.key[0] == "bad":
+                continue
+            if p.group:
+                group, ordinal = int(p.group[0], 16), p.group[1]
+                if ordinal <= self.file_groups[group]:
+                    continue  # an identical line, or a later deal of the group already counted
+                self.file_groups[group] = ordinal
+            if p.match:
+                self.file_matches[key_digest(p.match)] += 1
+        unsure = {
+            group: ordinals
+            for group, ordinals in self.db_groups.items()
+            if group in self.file_groups and ordinals != tuple(range(1, self.file_groups[group] + 1))
+        }
+        self.decisions = self.decide(unsure, parse) if unsure else {}
+        self.prepared = True
+
+    def load(self):
+        """The SIPRI records already held: ids, classic groups with their ordinals, cross-layout matches."""
+        self.db_ids, self.db_matches, groups = set(), {}, defaultdict(list)
+        self.layouts = set()
         rows = ArmsRequest.objects.filter(external_id__startswith="sipri").values_list(
             "external_id", "requester_id", "supplier_id", "date", "items__system__designation"
         )
@@ -46,42 +78,29 @@ class DealMatcher:
             if external_id in self.db_ids:
                 continue  # a second item
             self.db_ids.add(external_id)
-            self.other_layout.add(CLASSIC if external_id.startswith(CLASSIC) else CURRENT)
-            if external_id.startswith(CLASSIC) and "#" in external_id:
+            classic = external_id.startswith(CLASSIC)
+            self.layouts.add(CLASSIC if classic else CURRENT)
+            if classic and "#" in external_id:
                 group, _, ordinal = external_id[len(CLASSIC) :].partition("#")
                 if ordinal.isdigit():
-                    self.db_groups[group][int(ordinal)] = external_id
+                    groups[int(group, 16)].append(int(ordinal))
             if date and designation:
-                match = (requester, supplier, date.year, designation.lower())
-                self.db_matches[key_digest(match)].append(external_id)
-        self.file_groups, self.file_matches = Counter(), Counter()
-        signatures, seen = {}, set()
-        for p in planned_records:
-            if p.key[0] == "bad" or key_digest(p.key) in seen:
-                continue
-            seen.add(key_digest(p.key))
-            if p.match:
-                self.file_matches[key_digest(p.match)] += 1
-            if p.group:
-                group, ordinal = p.group
-                self.file_groups[group] = max(self.file_groups[group], ordinal)
-                if group in self.db_groups:
-                    signatures[p.group] = signature(p)
-        self.decisions = self.decide(signatures)
-        self.prepared = True
+                match = key_digest((requester, supplier, date.year, designation.lower()))
+                found = self.db_matches.get(match)
+                self.db_matches[match] = (
+                    external_id if found is None else [*([found] if isinstance(found, str) else found), external_id]
+                )
+        self.db_groups = {group: tuple(sorted(ordinals)) for group, ordinals in groups.items()}
+        self.has_legacy = any(i.startswith(CLASSIC) and "#" not in i for i in self.db_ids)
 
-    def decide(self, signatures):
-        """For classic groups whose deals the file and the database count differently: what each deal is."""
-        unsure = {
-            group: records
-            for group, records in self.db_groups.items()
-            if group in self.file_groups and set(records) != set(range(1, self.file_groups[group] + 1))
-        }
-        decisions = {}
-        if not unsure:
-            return decisions
-        held = defaultdict(set)
-        ids = [external_id for records in unsure.values() for external_id in records.values()]
+    def decide(self, unsure, parse):
+        """For classic groups that the file and the database hold differently: what each deal of the file is."""
+        signatures = {}
+        for p in parse():
+            if p.group and int(p.group[0], 16) in unsure:
+                signatures[(int(p.group[0], 16), p.group[1])] = planned_signature(p)
+        held = {}
+        ids = [f"{CLASSIC}{group:020x}#{o}" for group, ordinals in unsure.items() for o in ordinals]
         for start in range(0, len(ids), 500):
             rows = ArmsRequest.objects.filter(external_id__in=ids[start : start + 500]).values_list(
                 "external_id", "summary", "notes", "status", "items__quantity_requested", "items__quantity_delivered"
@@ -90,26 +109,25 @@ class DealMatcher:
             for external_id, summary, notes, status, asked, delivered in rows:
                 by_id[external_id].append((summary, notes, status, asked, delivered))
             for external_id, found in by_id.items():
-                summary, notes, status = found[0][:3]
-                items = tuple((asked, delivered) for *_, asked, delivered in found)
-                held[key_digest((summary, notes, str(status), items))].add(external_id)
-        for group, records in unsure.items():
-            free = dict(records)  # ordinal -> external id not yet paired
+                held[external_id] = signature(*found[0][:3], [(asked, delivered) for *_, asked, delivered in found])
+        decisions = {}
+        for group, ordinals in unsure.items():
+            free = {o: f"{CLASSIC}{group:020x}#{o}" for o in ordinals}
             waiting = []
             for ordinal in range(1, self.file_groups[group] + 1):
-                same = [o for o, e in free.items() if e in held.get(signatures.get((group, ordinal)), ())]
+                same = [o for o, e in free.items() if held.get(e) == signatures.get((group, ordinal))]
                 if same:
                     decisions[(group, ordinal)] = ("same", free.pop(same[0]))
                 else:
                     waiting.append(ordinal)
-            taken = set(records)
+            taken = set(ordinals)
             for ordinal in waiting:
                 if free:
-                    decisions[(group, ordinal)] = ("ambiguous", len(records))
+                    decisions[(group, ordinal)] = ("ambiguous", len(ordinals))
                     continue
                 new = ordinal if ordinal not in taken else max(taken) + 1
                 taken.add(new)
-                decisions[(group, ordinal)] = ("new", f"{CLASSIC}{group}#{new}")
+                decisions[(group, ordinal)] = ("new", f"{CLASSIC}{group:020x}#{new}")
         return decisions
 
     # ------------------------------------------------------------ each record
@@ -119,40 +137,42 @@ class DealMatcher:
         if p.problems or p.key[0] != "external_id":
             return
         own = p.key[1]
-        if p.group:
-            decision = self.decisions.get(p.group)
-            if decision and decision[0] == "ambiguous":
-                self.ambiguous += 1
-                p.problems.append(
-                    Problem(
-                        p.lines[0],
-                        "",
-                        f"cannot tell which of {decision[1]} imported deal(s) with the same recipient, supplier, "
-                        "order year, designation and description this is (this file has "
-                        f"{self.file_groups[p.group[0]]}); nothing written for it",
-                    )
+        if not p.group:
+            if own not in self.db_ids:
+                self.across(p, CLASSIC)
+            return
+        group = int(p.group[0], 16)
+        decision = self.decisions.get((group, p.group[1]))
+        if decision and decision[0] == "ambiguous":
+            self.ambiguous += 1
+            p.problems.append(
+                Problem(
+                    p.lines[0],
+                    "",
+                    f"cannot tell which of {decision[1]} imported deal(s) with the same recipient, supplier, "
+                    f"order year, designation and description this is (this file has {self.file_groups[group]}); "
+                    "nothing written for it",
                 )
-            elif decision:
-                p.key = ("external_id", decision[1])
-            elif p.group[0] in self.db_groups:
-                pass  # paired by ordinal: its own key
-            elif p.legacy in self.db_ids:
-                p.key, p.fields["external_id"] = ("external_id", p.legacy), own
-            else:
-                self.across(p, CURRENT)
-        elif own not in self.db_ids:
-            self.across(p, CLASSIC)
+            )
+        elif decision:
+            p.key = ("external_id", decision[1])
+        elif group in self.db_groups:
+            pass  # paired by its ordinal: its own key
+        elif self.has_legacy and legacy_key(p.legacy) in self.db_ids:
+            p.key, p.fields["external_id"] = ("external_id", legacy_key(p.legacy)), own
+        else:
+            self.across(p, CURRENT)
 
     def across(self, p, other):
-        if other not in self.other_layout or not p.match:
+        if other not in self.layouts or not p.match:
             return
         match = key_digest(p.match)
-        candidates = self.db_matches.get(match, [])
-        if self.file_matches[match] == 1 and len(candidates) == 1 and candidates[0].startswith(other):
+        candidate = self.db_matches.get(match)
+        if self.file_matches[match] == 1 and isinstance(candidate, str) and candidate.startswith(other):
             self.matched += 1
             if other == CLASSIC:
                 p.fields["external_id"] = p.key[1]  # the record takes SIPRI's deal id
-            p.key = ("external_id", candidates[0])
+            p.key = ("external_id", candidate)
         else:
             self.unmatched += 1
 

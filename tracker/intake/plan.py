@@ -37,7 +37,7 @@ class Importer:
         """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
         parse = PARSERS[self.file_format]
         if self.matcher and not self.matcher.prepared:  # once per import: both passes pair deals alike
-            self.matcher.prepare(parse(self))
+            self.matcher.prepare(lambda: parse(self))
         self.notes = []
         if self.matcher:
             self.matcher.matched = self.matcher.unmatched = self.matcher.ambiguous = 0

@@ -34,7 +34,7 @@ class Planned:
     # SIPRI deals only (tracker/intake/matching.py): the same deal in the other layout is the one record
     # with the same (requester id, supplier id, order year, designation); a classic deal is one of the
     # deals sharing recipient, supplier, order year, designation and description (group digest, ordinal);
-    # legacy is the key older versions gave it.
+    # legacy: the parts of the key older versions gave it.
     match: tuple | None = None
     group: tuple | None = None
-    legacy: str | None = None
+    legacy: tuple | None = None

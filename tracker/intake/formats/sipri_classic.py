@@ -53,9 +53,22 @@ def delivery_years(text, record, problems):
     return found
 
 
+def ordinal_of(ordinals, group, content):
+    """The deal's ordinal among the file's deals of its group, in file order; an identical line gets the same."""
+    seen = ordinals.get(group)
+    if seen is None:
+        ordinals[group] = content  # most groups hold one deal: no dict for them
+        return 1
+    if not isinstance(seen, dict):
+        if seen == content:
+            return 1
+        seen = ordinals[group] = {seen: 1}
+    return seen.setdefault(content, len(seen) + 1)
+
+
 def parse(importer):
     source = sipri_source(importer)
-    ordinals = {}  # group digest -> {content digest: ordinal}: a few bytes a deal
+    ordinals = {}  # group digest -> content hash of its one deal, or {content hash: ordinal}
     for record in importer.data_rows():
         p = []
         if not importer.width_ok(record, p):
@@ -116,12 +129,13 @@ def parse(importer):
             ],
         )
         group = digest((recipient, supplier, str(order), designation, description))
-        contents = ordinals.setdefault(group, {})
-        content = digest(record.cells, 8)
-        ordinal = contents.setdefault(content, len(contents) + 1)  # an identical line gets the same key
+        ordinal = ordinal_of(ordinals, group, hash("\x1f".join(record.cells)))
         planned = sipri_deal(importer, ("external_id", classic_key(group, ordinal)), [record], deal, notes, source, p)
         planned.group = (group, ordinal)
-        old = (recipient, supplier, str(order), record.cells[6], ordered, description)
-        old = "|".join(normalise_key(x) for x in old)
-        planned.legacy = PREFIX + hashlib.sha1(old.encode()).hexdigest()[:20]  # the key before deals had ordinals
+        planned.legacy = (recipient, supplier, str(order), record.cells[6], ordered, description)
         yield planned
+
+
+def legacy_key(parts):
+    """The key older versions gave a classic deal (numbers ordered in it, no ordinal)."""
+    return PREFIX + hashlib.sha1("|".join(normalise_key(x) for x in parts).encode()).hexdigest()[:20]
