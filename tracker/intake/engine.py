@@ -16,6 +16,7 @@ from tracker.models import (
     ImportState,
 )
 
+from .formats.sipri_classic import group_of
 from .plan import Importer
 from .reading import FORMATS, ImportFailed, decode
 from .writing import BATCH, Writer
@@ -126,23 +127,26 @@ class Rejects:
 
     def __init__(self, importer):
         self.importer = importer
-        self.bad, self.companions, self.groups = [], {}, set()
+        self.bad, self.groups = [], set()
 
     def add(self, planned):
-        shared = self.importer.matcher.file_groups if planned.group else {}  # counted before the first record
-        group = planned.group[0] if planned.group and shared.get(int(planned.group[0], 16), 0) > 1 else None
         if planned.problems:
             self.bad += zip(planned.lines, planned.raws, strict=True)
-            if group:
-                self.groups.add(group)
-        elif group:
-            self.companions.setdefault(group, []).extend(zip(planned.lines, planned.raws, strict=True))
+            if planned.group:
+                self.groups.add(planned.group[0])
 
     def text(self, notes):
         if not self.bad:
             return ""
-        extra = [row for group in self.groups for row in self.companions.get(group, [])]
-        if extra:
+        shared = self.importer.matcher.file_groups if self.groups else {}
+        groups = {g for g in self.groups if shared.get(int(g, 16), 1) > 1}
+        extra = []
+        if groups:  # rare: read the file again for the deals that tell the rejected ones apart
+            bad_lines = {line for line, _ in self.bad}
+            for record in self.importer.data_rows():
+                width_ok = len(record.cells) == len(self.importer.header.cells)
+                if record.line not in bad_lines and width_ok and group_of(record) in groups:
+                    extra.append((record.line, record.raw))
             notes.append(
                 f"the bad rows go out with {len(extra)} imported row(s) of deals sharing their recipient, supplier, "
                 "order year, designation and description, which tell them apart; importing those leaves them unchanged"

@@ -45,53 +45,81 @@ class DealMatcher:
 
     # ------------------------------------------------------------ before the first record
 
-    def prepare(self, parse):
-        """Read the database's SIPRI records once, and the file once (twice if a group needs a closer look)."""
-        self.load()
-        self.file_groups, self.file_matches = Counter(), Counter()  # group -> deals, match -> deals
-        for p in parse():
-            if p.key[0] == "bad":
-                continue
-            if p.group:
-                group, ordinal = int(p.group[0], 16), p.group[1]
-                if ordinal <= self.file_groups[group]:
-                    continue  # an identical line, or a later deal of the group already counted
-                self.file_groups[group] = ordinal
-            if p.match:
-                self.file_matches[key_digest(p.match)] += 1
-        unsure = {
-            group: ordinals
-            for group, ordinals in self.db_groups.items()
-            if group in self.file_groups and ordinals != tuple(range(1, self.file_groups[group] + 1))
-        }
-        self.decisions = self.decide(unsure, parse) if unsure else {}
+    def prepare(self, file_format, parse):
+        """Read the database's SIPRI records once, and the file once more only if they make it needed."""
+        self.load(file_format)
+        self.file_groups, self.file_matches = {}, Counter()  # group -> deals when more than one; match -> deals
+        self.decisions, self.seen_odd = {}, set()
+        self.counted = False
+        if self.db_single or self.db_groups or self.other in self.layouts:
+            for p in parse():
+                self.observe(p)
+            self.counted = True
+            unsure = {}
+            for group in self.seen_odd | (self.file_groups.keys() & (self.db_single | self.db_groups.keys())):
+                ordinals = self.db_groups.get(group, (1,))
+                if ordinals != tuple(range(1, self.file_groups.get(group, 1) + 1)):
+                    unsure[group] = ordinals
+            self.decisions = self.decide(unsure, parse) if unsure else {}
         self.prepared = True
 
-    def load(self):
-        """The SIPRI records already held: ids, classic groups with their ordinals, cross-layout matches."""
-        self.db_ids, self.db_matches, groups = set(), {}, defaultdict(list)
-        self.layouts = set()
-        rows = ArmsRequest.objects.filter(external_id__startswith="sipri").values_list(
-            "external_id", "requester_id", "supplier_id", "date", "items__system__designation"
-        )
-        for external_id, requester, supplier, date, designation in rows.iterator(chunk_size=5000):
-            if external_id in self.db_ids:
+    def observe(self, p):
+        """Count the file's deals by group (only groups of more than one) and by cross-layout match."""
+        if p.key[0] == "bad":
+            return
+        if p.group:
+            group, ordinal = int(p.group[0], 16), p.group[1]
+            if group in self.db_groups:
+                self.seen_odd.add(group)
+            if ordinal > self.file_groups.get(group, 1):
+                self.file_groups[group] = ordinal
+            elif ordinal > 1:
+                return  # an identical line, counted already
+        if p.match and self.other in self.layouts:
+            self.file_matches[key_digest(p.match)] += 1  # an identical first line counts twice: never merged
+
+    def load(self, file_format):
+        """The SIPRI records already held that this file's deals may be: by id, by classic group, by match."""
+        classic_file = file_format == "sipri-classic"
+        self.other = CURRENT if classic_file else CLASSIC
+        self.layouts = {
+            prefix
+            for prefix in (CLASSIC, CURRENT)
+            if ArmsRequest.objects.filter(external_id__startswith=prefix).exists()
+        }
+        self.db_ids, self.db_matches, self.db_single, self.db_groups = set(), {}, set(), {}
+        groups = defaultdict(list)
+        if self.other in self.layouts:
+            wanted = ArmsRequest.objects.filter(external_id__startswith="sipri")  # same-layout records count too
+        elif classic_file:
+            wanted = ArmsRequest.objects.filter(external_id__startswith=CLASSIC)
+        else:
+            wanted = ArmsRequest.objects.none()  # a current file finds its own records by id, in the writer
+        rows = wanted.values_list("external_id", "requester_id", "supplier_id", "date", "items__system__designation")
+        last = None
+        for external_id, requester, supplier, date, designation in rows.order_by("external_id").iterator(5000):
+            if external_id == last:
                 continue  # a second item
-            self.db_ids.add(external_id)
+            last = external_id
             classic = external_id.startswith(CLASSIC)
-            self.layouts.add(CLASSIC if classic else CURRENT)
             if classic and "#" in external_id:
                 group, _, ordinal = external_id[len(CLASSIC) :].partition("#")
                 if ordinal.isdigit():
                     groups[int(group, 16)].append(int(ordinal))
-            if date and designation:
+            elif classic or not classic_file:
+                self.db_ids.add(external_id)  # older classic keys; current ids for a current file
+            if self.other in self.layouts and date and designation:
                 match = key_digest((requester, supplier, date.year, designation.lower()))
                 found = self.db_matches.get(match)
                 self.db_matches[match] = (
                     external_id if found is None else [*([found] if isinstance(found, str) else found), external_id]
                 )
-        self.db_groups = {group: tuple(sorted(ordinals)) for group, ordinals in groups.items()}
-        self.has_legacy = any(i.startswith(CLASSIC) and "#" not in i for i in self.db_ids)
+        for group, ordinals in groups.items():
+            if ordinals == [1]:
+                self.db_single.add(group)  # most groups: one deal
+            else:
+                self.db_groups[group] = tuple(sorted(ordinals))
+        self.has_legacy = any(i.startswith(CLASSIC) for i in self.db_ids)
 
     def decide(self, unsure, parse):
         """For classic groups that the file and the database hold differently: what each deal of the file is."""
@@ -114,7 +142,7 @@ class DealMatcher:
         for group, ordinals in unsure.items():
             free = {o: f"{CLASSIC}{group:020x}#{o}" for o in ordinals}
             waiting = []
-            for ordinal in range(1, self.file_groups[group] + 1):
+            for ordinal in range(1, self.file_groups.get(group, 1) + 1):
                 same = [o for o, e in free.items() if held.get(e) == signatures.get((group, ordinal))]
                 if same:
                     decisions[(group, ordinal)] = ("same", free.pop(same[0]))
@@ -150,13 +178,14 @@ class DealMatcher:
                     p.lines[0],
                     "",
                     f"cannot tell which of {decision[1]} imported deal(s) with the same recipient, supplier, "
-                    f"order year, designation and description this is (this file has {self.file_groups[group]}); "
+                    f"order year, designation and description this is "
+                    f"(this file has {self.file_groups.get(group, 1)}); "
                     "nothing written for it",
                 )
             )
         elif decision:
             p.key = ("external_id", decision[1])
-        elif group in self.db_groups:
+        elif group in self.db_single or group in self.db_groups:
             pass  # paired by its ordinal: its own key
         elif self.has_legacy and legacy_key(p.legacy) in self.db_ids:
             p.key, p.fields["external_id"] = ("external_id", legacy_key(p.legacy)), own

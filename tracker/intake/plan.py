@@ -37,7 +37,7 @@ class Importer:
         """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
         parse = PARSERS[self.file_format]
         if self.matcher and not self.matcher.prepared:  # once per import: both passes pair deals alike
-            self.matcher.prepare(lambda: parse(self))
+            self.matcher.prepare(self.file_format, lambda: parse(self))
         self.notes = []
         if self.matcher:
             self.matcher.matched = self.matcher.unmatched = self.matcher.ambiguous = 0
@@ -49,6 +49,8 @@ class Importer:
             elif record.key[0] != "bad":
                 seen[digest] = record.lines[0]
             if self.matcher:
+                if not self.matcher.counted:
+                    self.matcher.observe(record)  # no first reading: count groups for the rejects file
                 self.matcher.settle(record)
             yield record
         if self.matcher:

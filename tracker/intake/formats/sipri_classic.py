@@ -53,6 +53,14 @@ def delivery_years(text, record, problems):
     return found
 
 
+def group_of(record, order=None):
+    """The digest of a deal's stable parts: recipient, supplier, order year, designation, description."""
+    cells = record.cells
+    if order is None:
+        order = year(cells[2], "Year of order", record, [])
+    return digest((cells[0], cells[1], str(order), designation_of(cells[6]), cells[7]))
+
+
 def ordinal_of(ordinals, group, content):
     """The deal's ordinal among the file's deals of its group, in file order; an identical line gets the same."""
     seen = ordinals.get(group)
@@ -128,7 +136,7 @@ def parse(importer):
                 ("SIPRI TIV of delivered weapons", tiv_delivered),
             ],
         )
-        group = digest((recipient, supplier, str(order), designation, description))
+        group = group_of(record, order)
         ordinal = ordinal_of(ordinals, group, hash("\x1f".join(record.cells)))
         planned = sipri_deal(importer, ("external_id", classic_key(group, ordinal)), [record], deal, notes, source, p)
         planned.group = (group, ordinal)
