@@ -58,7 +58,7 @@ def test_ensure_admin_takes_password_from_environment(monkeypatch, password_file
 def test_load_reference_command_is_idempotent(capsys):
     call_command("load_reference")
     out = capsys.readouterr().out
-    assert "countries 0 created, former states 0 created, equipment types 0 created; 0 countries corrected" in out
+    assert "countries 0 created, other parties 0 created, equipment types 0 created; 0 countries corrected" in out
 
 
 def test_load_demo_command_reports_counts(capsys):

@@ -163,8 +163,16 @@ def test_source_url_unique_but_blank_allowed(db):
 
 def test_country_invariants(db):
     refused("country_name_unique_ci", lambda: Country.objects.create(name="VENEZUELA"))
-    refused("country_iso_codes_together", lambda: Country.objects.create(name="Halfland", iso2="QQ"))
-    Country.objects.create(name="Hezbollah", notes="Non-state party: no ISO code.")
+    refused("country_iso_codes_together", lambda: Country.objects.create(name="Halfland", iso2="QQ", kind="state"))
+    refused("country_kind_valid", lambda: Country.objects.create(name="Galaxy", kind="galaxy"))
+    # Only a state has ISO codes, and a state has them.
+    refused("country_kind_matches_iso_codes", lambda: Country.objects.create(name="Noland", kind="state"))
+    refused(
+        "country_kind_matches_iso_codes",
+        lambda: Country.objects.create(name="Codeland", iso2="QQ", iso3="QQQ", kind="organisation"),
+    )
+    refused("country_kind_matches_iso_codes", lambda: Country.objects.filter(iso2="VE").update(kind="non_state"))
+    assert Country.objects.create(name="Wagner Group", notes="Non-state party: no ISO code.").kind == "non_state"
 
 
 def test_system_designation_unique_case_insensitive(types):

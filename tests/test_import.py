@@ -63,7 +63,7 @@ def test_sipri_classic_import_keeps_estimates_flags_and_latin1_names():
     assert "delivered despite UN arms embargo" in ivory.notes  # the comment spanning two lines
     t72 = ArmsRequest.objects.get(items__system__designation="T-72M1")
     assert (t72.date.year, t72.date_precision, t72.status, t72.published) == (2009, "year", "delivered", False)
-    assert "order year uncertain" in t72.notes and "number ordered is a SIPRI estimate" in t72.notes
+    assert "order year is a SIPRI estimate" in t72.notes and "number ordered is a SIPRI estimate" in t72.notes
     assert "delivered in 2011; 2012" in t72.notes
     item = t72.items.get()
     assert (item.quantity_requested, item.quantity_delivered, item.equipment_type.slug) == (92, 92, "armoured-vehicle")
@@ -89,11 +89,11 @@ def test_rejects_file_holds_the_bad_rows_untouched_and_imports_once_fixed(tmp_pa
     bad_lines = [line for line in original.split(b"\n") if line.startswith((b"Atlantis", b"Hezbollah"))]
     assert all(line in raw for line in bad_lines)
     assert b"Recipient,Supplier,Year of order" in raw and raw.count(b"\n") == 7  # preamble, header, 2 rows
-    # Add the missing party, fix the made-up country, import the rejects.
-    Country.objects.create(name="Hezbollah", notes="Non-state party (Lebanon)")
-    rejects.write_bytes(raw.replace(b"Atlantis", b"Kazakhstan"))
+    # Add the missing party (made up: SIPRI's own are reference data), fix the made-up country, import the rejects.
+    Country.objects.create(name="Hezbollah (Atlantis)", notes="Non-state party (Atlantis)")
+    rejects.write_bytes(raw.replace(b"Atlantis,", b"Kazakhstan,"))
     call_command("import_requests", str(rejects), stdout=io.StringIO())
-    assert ArmsRequest.objects.filter(requester__name="Hezbollah").exists()
+    assert ArmsRequest.objects.filter(requester__name="Hezbollah (Atlantis)").exists()
     assert ArmsRequest.objects.count() == 12
 
 
@@ -142,7 +142,8 @@ def test_sipri_current_groups_rows_into_deals():
     s400 = ArmsRequest.objects.get(external_id="sipri:51234")
     item = s400.items.get()
     assert (item.quantity_requested, item.quantity_delivered) == (None, 3)  # no number ordered in this layout
-    assert "delivered in 2021; 2022?" in s400.notes and "number delivered is a SIPRI estimate" in s400.notes
+    assert "delivered in 2021 (2); 2022 (1, estimated)" in s400.notes
+    assert "number delivered is a SIPRI estimate" in s400.notes
     shahed = ArmsRequest.objects.get(external_id="sipri:60001")
     assert shahed.items.get().equipment_type.slug == "uav" and shahed.items.get().quantity_delivered == 6000
     assert ArmsRequest.objects.get(external_id="sipri:60005").requester.iso2 == "TW"

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.apps import apps
 
@@ -18,19 +20,21 @@ def test_every_iso_country_is_preloaded():
         "South America",
     )
     assert Country.objects.get(iso3="RUS").name == "Russia"
-    assert Country.objects.filter(region="").count() == 0
+    assert Country.objects.states().filter(region="").count() == 0
+    assert set(Country.objects.states().values_list("kind", flat=True)) == {"state"}
 
 
 def test_former_states_are_preloaded_without_iso_codes():
     soviet = Country.objects.get(name="Soviet Union")
-    assert soviet.iso2 is None and "SUHH" in soviet.notes
-    assert Country.objects.filter(iso2__isnull=True).count() == len(reference.HISTORICAL_STATES)
+    assert (soviet.iso2, soviet.kind) == (None, "former_state") and "SUHH" in soviet.notes
+    assert Country.objects.filter(iso2__isnull=True).count() == len(list(reference.party_rows()))
 
 
 def test_loading_reference_data_twice_changes_nothing():
     before = (Country.objects.count(), EquipmentType.objects.count())
     assert reference.load_countries(apps) == (0, 0)
     assert reference.load_historical_states(apps) == 0
+    assert reference.load_parties(apps) == (0, 0)
     assert reference.load_equipment_types(apps) == 0
     reference.sync_roles(apps)
     assert (Country.objects.count(), EquipmentType.objects.count()) == before
@@ -76,3 +80,23 @@ def test_every_external_category_maps_to_one_of_our_types(mapping):
 )
 def test_sipri_description_refines_category(category, description, slug):
     assert categories.sipri_type_slug(category, description) == slug
+
+
+def test_the_kinds_migration_gives_every_party_its_kind():
+    """Adding the field made every row a non-state party: former states and SIPRI's parties get their kind."""
+    migration = importlib.import_module("tracker.migrations.0011_country_kinds")
+    Country.objects.filter(name__in=["Soviet Union", "United Nations"]).update(kind="non_state")
+    Country.objects.filter(name="NATO").delete()
+    made = Country.objects.create(name="Nato", notes="Added by a curator before the reference data had it.")
+    brigade = Country.objects.create(name="Secret Brigade")
+    migration.give_kinds(apps, None)
+    kinds = dict(Country.objects.filter(iso2__isnull=True).values_list("name", "kind"))
+    assert (kinds["Soviet Union"], kinds["United Nations"], kinds["Nato"]) == (
+        "former_state",
+        "organisation",
+        "organisation",
+    )
+    assert kinds[brigade.name] == "non_state" and "NATO" not in kinds
+    made.refresh_from_db()
+    assert made.notes.startswith("Added by a curator")
+    assert set(Country.objects.states().values_list("kind", flat=True)) == {"state"}

@@ -1,4 +1,4 @@
-"""Reference data loaded by migration, never hand-typed: countries, equipment types, roles.
+"""Reference data loaded by migration, never hand-typed: countries and SIPRI's other parties, equipment types, roles.
 
 Each loader takes an app registry (the migration's historical one, or the live
 one from `load_reference`) and is idempotent: running it again changes nothing.
@@ -43,6 +43,11 @@ EQUIPMENT_TYPE_SLUGS = {slug for slug, _name, _description in EQUIPMENT_TYPES}
 # (from country_converter 1.3.2); see tracker/data/README.md.
 COUNTRIES_CSV = Path(__file__).parent / "data" / "countries.csv"
 
+# The parties without ISO code that SIPRI names, each with its kind (see tracker/data/README.md):
+# former and unrecognised states, non-state parties (SIPRI's `*`), international organisations (`**`)
+# and the unknown parties. The stored name is SIPRI's without the marks; the kind says what they said.
+PARTIES_CSV = Path(__file__).parent / "data" / "parties.csv"
+
 CURATED_MODELS = [
     "country",
     "equipmenttype",
@@ -56,7 +61,8 @@ CURATED_MODELS = [
 ]
 
 # Former states that SIPRI (and historians) still name: Country rows without a
-# current ISO code. (name, ISO 3166-3 code, region, subregion, note)
+# current ISO code. (name, ISO 3166-3 code, region, subregion, note). Loaded first by
+# migration 0004; load_parties() loads them with their kind, beside PARTIES_CSV.
 HISTORICAL_STATES = [
     ("Soviet Union", "SUHH", "Europe", "Eastern Europe", "Dissolved in 1991."),
     ("Yugoslavia", "YUCS", "Europe", "Southern Europe", "Socialist Federal Republic, dissolved 1991-1992."),
@@ -82,11 +88,13 @@ def load_countries(apps):
     existing = {c.iso2: c for c in Country.objects.filter(iso2__isnull=False)}
     created = updated = 0
     fields = ["iso3", "numeric", "name", "official_name", "region", "subregion"]
+    # Migration 0002 runs this on a Country that has no kind yet (0011 adds it).
+    kind = {"kind": "state"} if any(field.name == "kind" for field in Country._meta.fields) else {}
     for row in country_rows():
         values = {field: row[field] for field in fields}
         country = existing.get(row["iso2"])
         if country is None:
-            Country.objects.create(iso2=row["iso2"], **values)
+            Country.objects.create(iso2=row["iso2"], **kind, **values)
             created += 1
         elif any(getattr(country, field) != value for field, value in values.items() if field != "name"):
             # Curators may rename a country for display; codes and regions follow ISO/UN.
@@ -99,7 +107,7 @@ def load_countries(apps):
 
 
 def load_historical_states(apps):
-    """Create the former states that are missing; returns how many were created."""
+    """Create the former states that are missing; returns how many were created (migration 0004, before kinds)."""
     Country = apps.get_model("tracker", "Country")
     existing = {name.lower() for name in Country.objects.values_list("name", flat=True)}
     created = 0
@@ -110,6 +118,36 @@ def load_historical_states(apps):
             )
             created += 1
     return created
+
+
+def party_rows():
+    """Every party without ISO code that the reference data knows: (name, kind, region, subregion, notes)."""
+    for name, code, region, subregion, note in HISTORICAL_STATES:
+        yield name, "former_state", region, subregion, f"Former state (ISO 3166-3 {code}). {note}"
+    with PARTIES_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            yield row["name"], row["kind"], row["region"], row["subregion"], row["notes"]
+
+
+def load_parties(apps):
+    """Create the missing parties, and give a row of the same name without ISO code its kind.
+
+    A party a curator made before the reference data knew it (say "NATO" as a non-state party) becomes
+    the reference party: its name, notes and records stay. Returns (created, corrected).
+    """
+    Country = apps.get_model("tracker", "Country")
+    names = {c.name.lower(): c for c in Country.objects.all()}
+    created = corrected = 0
+    for name, kind, region, subregion, notes in party_rows():
+        country = names.get(name.lower())
+        if country is None:
+            Country.objects.create(name=name, kind=kind, region=region, subregion=subregion, notes=notes)
+            created += 1
+        elif country.iso2 is None and country.kind != kind:
+            country.kind = kind
+            country.save(update_fields=["kind"])
+            corrected += 1
+    return created, corrected
 
 
 def load_equipment_types(apps):
@@ -127,10 +165,10 @@ def load_equipment_types(apps):
 def load_all(apps):
     """Everything above; returns what was created or corrected, for a report."""
     created, updated = load_countries(apps)
-    former = load_historical_states(apps)
+    parties, kinds = load_parties(apps)
     types = load_equipment_types(apps)
     sync_roles(apps)
-    return {"countries": created, "corrected": updated, "former states": former, "equipment types": types}
+    return {"countries": created, "corrected": updated + kinds, "other parties": parties, "equipment types": types}
 
 
 def sync_roles(apps):

@@ -23,7 +23,8 @@ def choose(page, field_id, text):
     """Pick a value in one of the admin's autocomplete (select2) widgets."""
     page.locator(f"#{field_id} + .select2 .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
-    option = page.locator(".select2-results__option", has_text=text).first
+    # Starting with the text: "Cuba" must not pick "Anti-Castro rebels (Cuba)" from the list shown before the search.
+    option = page.locator(".select2-results__option", has_text=re.compile(f"^{re.escape(text)}")).first
     option.wait_for()
     option.click()
 

@@ -1,7 +1,7 @@
 """Countries, equipment types, systems and people: the vocabulary records point at."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 
 from tracker.models import (
     Country,
@@ -13,32 +13,33 @@ from tracker.models import (
 from .history import HistoryAdmin
 
 
-class StateFilter(admin.SimpleListFilter):
-    title = "kind"
-    parameter_name = "kind"
-
-    def lookups(self, request, model_admin):
-        return [("state", "ISO 3166-1 state"), ("non-state", "Non-state party")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "state":
-            return queryset.filter(iso2__isnull=False)
-        if self.value() == "non-state":
-            return queryset.filter(iso2__isnull=True)
-        return queryset
-
-
 @admin.register(Country)
 class CountryAdmin(HistoryAdmin):
-    list_display = ["name", "iso2", "iso3", "region", "subregion", "official_name"]
-    list_filter = [StateFilter, "region", "subregion"]
-    search_fields = ["name", "official_name", "iso2", "iso3"]
+    list_display = ["name", "kind", "iso2", "iso3", "region", "subregion", "official_name"]
+    list_filter = ["kind", "region", "subregion"]
+    search_fields = ["name", "official_name", "iso2", "iso3", "notes"]
     list_per_page = 100
 
+    def get_search_results(self, request, queryset, search_term):
+        """Names that start with the term first: typing "Cuba" offers Cuba before "Anti-Castro rebels (Cuba)".
+
+        The changelist sorts again by its own ordering; autocomplete widgets keep this one.
+        """
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            starts = Case(
+                When(name__istartswith=search_term.strip(), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+            queryset = queryset.order_by(starts, "name")
+        return queryset, may_have_duplicates
+
     def get_readonly_fields(self, request, obj=None):
-        # ISO codes come from the reference data; only non-state parties are hand-made.
+        # ISO codes and the kind of a state come from the reference data; parties without ISO code are
+        # either reference data too (SIPRI's parties) or made by a curator, usually as non-state parties.
         if obj and obj.iso2:
-            return ["iso2", "iso3", "numeric", "official_name", "region", "subregion"]
+            return ["kind", "iso2", "iso3", "numeric", "official_name", "region", "subregion"]
         return []
 
 

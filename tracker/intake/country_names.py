@@ -1,14 +1,20 @@
 """Turning the country names found in spreadsheets and SIPRI registers into Country rows.
 
 A name resolves through the ISO codes, our names, the ISO names and the aliases
-below, compared without case, accents or punctuation. A name that resolves to
-nothing is reported by the caller, never guessed.
+below, compared without case, accents or punctuation, and only as a whole: a
+bracket is part of the name ("PRC (Israel/Palestine)*" is the Popular Resistance
+Committees, never China with a note). SIPRI's marks must agree with the kind of
+what the name finds: `*` a non-state party, `**` an international organisation.
+A name that resolves to nothing is reported by the caller, never guessed.
 """
 
 import re
 import unicodedata
 
-from tracker.models import Country
+from tracker.models import Country, CountryKind
+
+# SIPRI's marks after a name, by number of stars, and the kind of party they mean.
+MARKED_KINDS = {1: CountryKind.NON_STATE, 2: CountryKind.ORGANISATION}
 
 # Other names -> our name (or ISO alpha-2 code). Keys are compared normalised.
 ALIASES = {
@@ -93,7 +99,20 @@ ALIASES = {
     "China (PRC)": "CN",
     "PRC": "CN",
     "ROC": "TW",
+    "North Korea (DPRK)": "KP",
+    "South Korea (ROK)": "KR",
+    # Kosovo is not in ISO 3166-1; XK is the user-assigned code the EU and others give it.
+    "XK": "Kosovo",
+    # Older SIPRI spellings of the parties in tracker/data/parties.csv
+    "PKK (Turkey)": "PKK (Turkiye)",
+    "Huthi rebels (Yemen)": "Houthi rebels (Yemen)",
 }
+
+
+def marks(name):
+    """How many of SIPRI's stars end the name: 'Hezbollah (Lebanon)*' -> 1, 'NATO**' -> 2."""
+    text = (name or "").rstrip()
+    return len(text) - len(text.rstrip("*"))
 
 
 def normalise_name(name):
@@ -125,11 +144,9 @@ class CountryResolver:
                 self.by_key.setdefault(normalise_name(alias), country)
 
     def resolve(self, name):
-        """The Country, or None. Tries the name as given, then without a trailing '(…)' note."""
-        key = normalise_name(name)
-        if not key:
+        """The Country the whole name names, or None; a marked name only to a party of the kind its mark says."""
+        found = self.by_key.get(normalise_name(name))
+        wanted = MARKED_KINDS.get(min(marks(name), 2))
+        if found is not None and wanted is not None and found.kind != wanted:
             return None
-        found = self.by_key.get(key)
-        if found is None and "(" in key:
-            found = self.by_key.get(re.sub(r"\s*\(.*\)\s*$", "", key).strip())
         return found

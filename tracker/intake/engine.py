@@ -16,6 +16,7 @@ from tracker.models import (
     ImportState,
 )
 
+from .formats.sipri_classic import group_of
 from .plan import Importer
 from .reading import FORMATS, ImportFailed, decode
 from .writing import BATCH, Writer
@@ -72,22 +73,22 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             skip_invalid=skip_invalid,
         )
         writer = Writer(kind, importer, run, publish, user)
-        bad_raws = []
+        rejects = Rejects(importer)
         for batch in batches(importer.plan()):
             good = []
             for planned in batch:
                 outcome.rows += len(planned.lines)
+                rejects.add(planned)
                 if planned.problems:
                     outcome.problems += planned.problems
-                    bad_raws += planned.raws
                 else:
                     good.append(planned)
             writer.process(good, write=False)
+        if not outcome.rows:  # raised inside the transaction: no run is recorded
+            raise ImportFailed("The file has a header but no data rows: nothing to import.")
         outcome.notes = importer.notes
         outcome.problems.sort(key=lambda pr: (pr.line, pr.column))
-        if bad_raws:
-            head = "".join(r.raw for r in [*importer.preamble, importer.header])
-            outcome.rejects = head + "".join(bad_raws)
+        outcome.rejects = rejects.text(outcome.notes)
         writes = not dry_run and (not outcome.problems or skip_invalid)
         if writes:
             writer.reset()
@@ -113,6 +114,45 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
         run.save()
     outcome.run = run
     return outcome
+
+
+class Rejects:
+    """The bad rows, after the file's title lines and header, in file order.
+
+    A rejected classic-layout deal that shares recipient, supplier, order year, designation and
+    description with other deals of the file goes out with them: its key is its ordinal among them
+    (tracker/intake/matching.py), so without them importing the fixed row could take another's place.
+    Importing those companions again leaves them unchanged.
+    """
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.bad, self.groups = [], set()
+
+    def add(self, planned):
+        if planned.problems:
+            self.bad += zip(planned.lines, planned.raws, strict=True)
+            if planned.group:
+                self.groups.add(planned.group[0])
+
+    def text(self, notes):
+        if not self.bad:
+            return ""
+        shared = self.importer.matcher.file_groups if self.groups else {}
+        groups = {g for g in self.groups if shared.get(int(g, 16), 1) > 1}
+        extra = []
+        if groups:  # rare: read the file again for the deals that tell the rejected ones apart
+            bad_lines = {line for line, _ in self.bad}
+            for record in self.importer.data_rows():
+                width_ok = len(record.cells) == len(self.importer.header.cells)
+                if record.line not in bad_lines and width_ok and group_of(record) in groups:
+                    extra.append((record.line, record.raw))
+            notes.append(
+                f"the bad rows go out with {len(extra)} imported row(s) of deals sharing their recipient, supplier, "
+                "order year, designation and description, which tell them apart; importing those leaves them unchanged"
+            )
+        head = "".join(r.raw for r in [*self.importer.preamble, self.importer.header])
+        return head + "".join(raw for _, raw in sorted(self.bad + extra))
 
 
 def batches(items, size=BATCH):

@@ -1,6 +1,5 @@
 """Planning: a file read into planned records, one at a time, each with its problems; nothing is written here."""
 
-import hashlib
 from itertools import islice
 
 from tracker.models import (
@@ -9,13 +8,9 @@ from tracker.models import (
 
 from .country_names import CountryResolver
 from .formats import PARSERS
-from .planned import Problem
-from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, split
-
-
-def key_digest(key):
-    """A record's key as a 128-bit number: two keys of a file share one by chance with odds below 1e-25."""
-    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=16).digest(), "big")
+from .matching import DealMatcher
+from .planned import Problem, key_digest
+from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, rejoined, split
 
 
 class Importer:
@@ -34,13 +29,18 @@ class Importer:
         self.type_names = {t.name.lower(): t for t in self.types.values()}
         self.notes = []
         self.sources = {}  # key -> dict of Source fields
+        self.matcher = DealMatcher() if self.file_format.startswith("sipri") else None
 
     # -------------------------------------------------------------- planning
 
     def plan(self):
         """Planned records, one at a time (the file is read again on each call), duplicates flagged."""
-        self.notes = []
         parse = PARSERS[self.file_format]
+        if self.matcher and not self.matcher.prepared:  # once per import: both passes pair deals alike
+            self.matcher.prepare(self.file_format, lambda: parse(self))
+        self.notes = []
+        if self.matcher:
+            self.matcher.matched = self.matcher.unmatched = self.matcher.ambiguous = 0
         seen = {}  # digest of a key -> its first line: a third of the memory of the keys themselves
         for record in parse(self):
             digest = key_digest(record.key)
@@ -48,12 +48,19 @@ class Importer:
                 record.problems.append(Problem(record.lines[0], "", f"duplicate of the record on line {seen[digest]}"))
             elif record.key[0] != "bad":
                 seen[digest] = record.lines[0]
+            if self.matcher:
+                if not self.matcher.counted:
+                    self.matcher.observe(record)  # no first reading: count groups for the rejects file
+                self.matcher.settle(record)
             yield record
+        if self.matcher:
+            self.matcher.report(self.notes)
 
     def data_rows(self):
         """Data records after the header; blank lines skipped; a trailing footer (a lone text cell) set aside."""
         footer = []
-        for record in islice(records(self.text, self.header.cells), len(self.preamble) + 1, None):
+        rows = islice(records(self.text, self.header.cells), len(self.preamble) + 1, None)
+        for record in rejoined(rows, len(self.header.cells)):
             if not any(record.cells):
                 continue
             if sum(1 for c in record.cells if c) == 1 and len(record.cells) < len(self.header.cells):

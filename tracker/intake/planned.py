@@ -1,6 +1,12 @@
 """What reading a file produces: planned records, each with the problems (line, column, reason) found in it."""
 
+import hashlib
 from dataclasses import dataclass, field
+
+
+def key_digest(key):
+    """A record's key as a 128-bit number: two keys of a file share one by chance with odds below 1e-25."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=16).digest(), "big")
 
 
 @dataclass
@@ -25,3 +31,10 @@ class Planned:
     items: list = field(default_factory=list)  # dicts of RequestItem fields (system as a designation)
     citations: list = field(default_factory=list)  # (source key, quote, location, credibility)
     problems: list = field(default_factory=list)
+    # SIPRI deals only (tracker/intake/matching.py): the same deal in the other layout is the one record
+    # with the same (requester id, supplier id, order year, designation); a classic deal is one of the
+    # deals sharing recipient, supplier, order year, designation and description (group digest, ordinal);
+    # legacy: the parts of the key older versions gave it.
+    match: tuple | None = None
+    group: tuple | None = None
+    legacy: tuple | None = None

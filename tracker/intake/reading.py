@@ -51,16 +51,17 @@ SNIFF = 65536  # characters looked at to tell text from binary data
 
 
 def decode(data):
-    """(text, encoding): UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1, as
+    """(text, encoding): UTF-8 (with or without BOM), UTF-16 (with or without BOM), else Windows-1252/Latin-1, as
     SIPRI's files often are. Binary data (a compressed file, a workbook) and NUL bytes are refused, by line."""
     if isinstance(data, str):
         return checked(data), "utf-8"
     for signature, what in SIGNATURES.items():
         if data.startswith(signature):
             raise ImportFailed(f"This is not a text CSV file: it looks like {what}.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data)
+    if utf16:
         try:
-            return checked(data.decode("utf-16")), "utf-16"
+            return checked(data.decode(utf16)), utf16
         except UnicodeDecodeError:
             raise ImportFailed("This is not a text CSV file: it starts like UTF-16 text but is not.") from None
     for encoding in ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"):
@@ -69,6 +70,24 @@ def decode(data):
         except UnicodeDecodeError:
             continue
     return checked(data.decode("latin-1")), "latin-1"
+
+
+def utf16_without_bom(data):
+    """'utf-16-le' or 'utf-16-be' when the file is UTF-16 text without a byte-order mark, else None.
+
+    Text in a Latin script saved as UTF-16 has a NUL byte in every other position (after each
+    character in little-endian, before it in big-endian); nothing else we read looks like that.
+    """
+    head = data[: SNIFF * 2]
+    half = len(head) // 2
+    if half < 2:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > half * 0.9 and even < half * 0.1:
+        return "utf-16-le"
+    if even > half * 0.9 and odd < half * 0.1:
+        return "utf-16-be"
+    return None
 
 
 def line_at(text, index):
@@ -215,6 +234,31 @@ def split(text, forced=None):
         "No known header in the first 30 lines: expected our requests or deployments CSV, "
         "or a SIPRI trade register (classic or current layout)."
     )
+
+
+def rejoined(rows, width):
+    """Records with a line break left unquoted inside a cell (SIPRI's Comments) put back together.
+
+    A record short of fields is joined to the next one only when together they have exactly the
+    header's width (the last cell of the first and the first of the second were one cell, split at
+    the line break); otherwise both go on as they were, and the short one is a bad row naming its line.
+    """
+    short = None
+    for record in rows:
+        if short is not None:
+            if len(short.cells) + len(record.cells) - 1 == width and len(record.cells) > 1:
+                cells = [*short.cells[:-1], f"{short.cells[-1]}\n{record.cells[0]}".strip(), *record.cells[1:]]
+                yield Record(line=short.line, raw=short.raw + record.raw, cells=cells)
+                short = None
+                continue
+            yield short
+            short = None
+        if 1 < len(record.cells) < width:
+            short = record
+        else:
+            yield record
+    if short is not None:
+        yield short
 
 
 def contiguous(items, key):

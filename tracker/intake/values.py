@@ -73,4 +73,4 @@ def yes_no(text):
 
 
 def normalise_key(text):
-    return re.sub(r"\s+", " ", (text or "").strip().lower())
+    return " ".join((text or "").lower().split())

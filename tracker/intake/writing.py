@@ -46,6 +46,7 @@ class Writer:
         self.model = ArmsRequest if kind == ImportKind.REQUESTS else Deployment
         self.importer, self.run, self.publish, self.user = importer, run, publish, user
         self.reason = run.change_reason
+        self.field_names = {f.name for f in self.model._meta.get_fields()}
         self.system_ids = {}  # designation lower -> pk, or New
         self.person_ids = {}  # (name lower, country pk) -> pk, or New
         self.sources = {}  # key -> Source (a file cites few)
@@ -123,11 +124,11 @@ class Writer:
                 values["system_id"] = self.system_ids.get(value.lower()) if value else None
             elif name in FOREIGN_KEYS:
                 values[f"{name}_id"] = value.pk if value else None
-            else:
+            elif name in self.field_names:  # only what the model holds
                 values[name] = value
         if self.model is ArmsRequest:  # a file that says nothing of it has no estimated date
             values["date_estimated"] = estimate(values.get("date_estimated"), values.get("date"))
-        values[planned.key[0]] = planned.key[1]
+        values.setdefault(planned.key[0], planned.key[1])  # a SIPRI record matched by another key may be re-keyed
         return values
 
     def item_tuple(self, item):

@@ -25,7 +25,7 @@ def recreate_search_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0010_source_url_http"),
+        ("tracker", "0011_country_kinds"),
     ]
 
     operations = [

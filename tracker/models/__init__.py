@@ -23,6 +23,7 @@ from .imports import ImportRun as ImportRun
 from .imports import ImportState as ImportState
 from .people import Person as Person
 from .places import Country as Country
+from .places import CountryKind as CountryKind
 from .places import CountryQuerySet as CountryQuerySet
 from .publishing import Publishable as Publishable
 from .publishing import PublishableQuerySet as PublishableQuerySet

@@ -1,11 +1,16 @@
-"""SIPRI trade register, classic layout: title lines, one line per deal, ? flags, (50) estimates, a footer."""
+"""SIPRI trade register, classic layout: title lines, one line per deal, ? flags, (50) estimates, a footer.
+
+A deal is keyed by what does not change between editions (recipient, supplier, order year, designation,
+description) and its ordinal among the deals of the file sharing them, in file order; numbers, deliveries,
+status and comments are data that a later edition may change. Identical lines are duplicates.
+"""
 
 import hashlib
 import re
 
 from ..planned import Planned, Problem
 from ..values import integer, normalise_key, year
-from .sipri import sipri_deal, sipri_notes, sipri_source
+from .sipri import designation_of, sipri_deal, sipri_notes, sipri_source
 
 SIPRI_CLASSIC = [
     "Recipient",
@@ -25,10 +30,53 @@ SIPRI_CLASSIC = [
     "SIPRI TIV for total order",
     "SIPRI TIV of delivered weapons",
 ]
+PREFIX = "sipri-classic:"
+
+
+def digest(parts, size=10):
+    return hashlib.blake2b("|".join(normalise_key(x) for x in parts).encode(), digest_size=size).hexdigest()
+
+
+def classic_key(group, ordinal):
+    """'sipri-classic:<20 hex digits of the stable parts>#<ordinal>'."""
+    return f"{PREFIX}{group}#{ordinal}"
+
+
+def delivery_years(text, record, problems):
+    """[(year, estimated)] from '1979; 1980', '2006?' or '(2006)'."""
+    found = []
+    for token in (t for t in re.split(r"[;,\s]+", text) if t):
+        estimated = token.endswith("?") or token.startswith("(")
+        y = year(token.rstrip("?"), "Year(s) of delivery", record, problems)
+        if y is not None:
+            found.append((y, estimated))
+    return found
+
+
+def group_of(record, order=None):
+    """The digest of a deal's stable parts: recipient, supplier, order year, designation, description."""
+    cells = record.cells
+    if order is None:
+        order = year(cells[2], "Year of order", record, [])
+    return digest((cells[0], cells[1], str(order), designation_of(cells[6]), cells[7]))
+
+
+def ordinal_of(ordinals, group, content):
+    """The deal's ordinal among the file's deals of its group, in file order; an identical line gets the same."""
+    seen = ordinals.get(group)
+    if seen is None:
+        ordinals[group] = content  # most groups hold one deal: no dict for them
+        return 1
+    if not isinstance(seen, dict):
+        if seen == content:
+            return 1
+        seen = ordinals[group] = {seen: 1}
+    return seen.setdefault(content, len(seen) + 1)
 
 
 def parse(importer):
     source = sipri_source(importer)
+    ordinals = {}  # group digest -> content hash of its one deal, or {content hash: ordinal}
     for record in importer.data_rows():
         p = []
         if not importer.width_ok(record, p):
@@ -45,51 +93,57 @@ def parse(importer):
             description,
             delivered,
             delivered_flag,
-            delivery_years,
+            years_text,
             sipri_status,
             comments,
             tiv_unit,
             tiv_total,
             tiv_delivered,
         ) = record.cells
-        requester = importer.country(recipient, "Recipient", record.line, p)
-        asked_country = importer.country(supplier, "Supplier", record.line, p)
+        designation = designation_of(designation)
         order = year(order_year, "Year of order", record, p)
         asked, asked_estimate = integer(ordered, "Number ordered", record, p, ordered_flag)
         got, got_estimate = integer(delivered, "Number delivered", record, p, delivered_flag)
-        years = [y for y in re.split(r"[;,\s]+", delivery_years) if y]
-        for y in years:
-            year(y, "Year(s) of delivery", record, p)
+        years = delivery_years(years_text, record, p)
         if not designation:
             p.append(Problem(record.line, "Weapon designation", "a weapon designation is required"))
+        # Per-year numbers only where SIPRI gives them: all of them in a single delivery year.
+        deliveries = [(y, got if len(years) == 1 else None, e or (len(years) == 1 and got_estimate)) for y, e in years]
+        deal = {
+            "requester": importer.country(recipient, "Recipient", record.line, p),
+            "supplier": importer.country(supplier, "Supplier", record.line, p),
+            "order": order,
+            "order_estimate": order_flag.strip() == "?" or order_year.startswith("("),
+            "designation": designation,
+            "description": description,
+            "category": "",
+            "asked": asked,
+            "asked_estimate": asked_estimate,
+            "delivered": got,
+            "delivered_estimate": got_estimate,
+            "deliveries": deliveries,
+        }
         notes = sipri_notes(
-            order_estimate=order_flag.strip() == "?" or order_year.startswith("("),
+            order_estimate=deal["order_estimate"],
             asked_estimate=asked_estimate,
             delivered_estimate=got_estimate,
-            delivery_years="; ".join(years),
+            delivery_years="; ".join(f"{y}{'?' if e else ''}" for y, e in years),
             status=sipri_status,
             comments=comments,
-            tiv=(tiv_unit, tiv_total, tiv_delivered),
+            tiv=[
+                ("SIPRI TIV per unit", tiv_unit),
+                ("SIPRI TIV for total order", tiv_total),
+                ("SIPRI TIV of delivered weapons", tiv_delivered),
+            ],
         )
-        digest = "|".join(
-            normalise_key(x) for x in (recipient, supplier, str(order), designation, ordered, description)
-        )
-        key = ("external_id", "sipri-classic:" + hashlib.sha1(digest.encode()).hexdigest()[:20])
-        yield (
-            sipri_deal(
-                importer,
-                key,
-                [record],
-                requester,
-                asked_country,
-                order,
-                designation,
-                description,
-                "",
-                asked,
-                got,
-                notes,
-                source,
-                p,
-            )
-        )
+        group = group_of(record, order)
+        ordinal = ordinal_of(ordinals, group, hash("\x1f".join(record.cells)))
+        planned = sipri_deal(importer, ("external_id", classic_key(group, ordinal)), [record], deal, notes, source, p)
+        planned.group = (group, ordinal)
+        planned.legacy = (recipient, supplier, str(order), record.cells[6], ordered, description)
+        yield planned
+
+
+def legacy_key(parts):
+    """The key older versions gave a classic deal (numbers ordered in it, no ordinal)."""
+    return PREFIX + hashlib.sha1("|".join(normalise_key(x) for x in parts).encode()).hexdigest()[:20]

@@ -42,8 +42,9 @@ class Command(BaseCommand):
                 publish=publish,
                 user=account,
             )
-        except ImportFailed as error:
-            raise CommandError(f"{file}: {error}") from None
+        except ImportFailed as error:  # one line, exit status 2, no traceback
+            message = " ".join(str(error).split())
+            raise CommandError(f"{file}: {message}", returncode=2) from None
         self.stdout.write(f"Import #{outcome.run.pk} ({FORMATS[outcome.file_format]})")
         for note in outcome.notes:
             self.stdout.write(f"  note: {note}")

@@ -6,7 +6,10 @@ from tracker import reference
 
 
 class Command(BaseCommand):
-    help = "Load (or top up) the ISO countries, former states, equipment types and roles. Safe to run again."
+    help = (
+        "Load (or top up) the ISO countries, the other parties SIPRI names (former states, non-state parties,"
+        " organisations, unknown parties), equipment types and roles. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):

@@ -1,0 +1,65 @@
+"""The whole shared SIPRI register, from ../shared/data/ (run with `-m registers`; fails, never skips, without it).
+
+Dry run: every deal read, none refused but for parties not known yet; then a real import and a
+re-import of the same file that changes nothing. Prints deals, refusals by reason, times and peak memory.
+"""
+
+import os
+import re
+import resource
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tracker.intake.engine import run_import
+from tracker.models import ArmsRequest
+
+pytestmark = [pytest.mark.registers, pytest.mark.django_db]
+SHARED = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+CURRENT = SHARED / "sipri" / "trade-register-current-1990-2023.csv"
+
+
+def reason_of(problem):
+    return re.sub(r"'[^']*'", "'…'", problem.reason)
+
+
+def timed(data, **options):
+    started = time.perf_counter()
+    outcome = run_import("requests", data, CURRENT.name, **options)
+    return outcome, time.perf_counter() - started
+
+
+def test_the_whole_current_register(capsys):
+    assert CURRENT.is_file(), f"the shared register is missing: {CURRENT} (set SHARED_DATA to its folder)"
+    data = CURRENT.read_bytes()
+    lines = data.decode().splitlines()
+    deal_on_line = {n: line.split(",", 1)[0] for n, line in enumerate(lines, 1) if n > 12 and line.strip()}
+    deals = set(deal_on_line.values())
+    dry, dry_time = timed(data, dry_run=True)
+    refused = Counter(reason_of(p) for p in dry.problems)
+    names = Counter(
+        re.findall(r"'([^']*)'", p.reason)[0] for p in dry.problems if p.reason.startswith("unknown country")
+    )
+    not_parties = {reason: n for reason, n in refused.items() if not reason.startswith("unknown country")}
+    real, real_time = timed(data, skip_invalid=True)
+    records = ArmsRequest.objects.count()
+    again, again_time = timed(data, skip_invalid=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with capsys.disabled():
+        print(
+            f"\n{CURRENT.name} on {connection.vendor}: {dry.rows:,} rows, {len(deals):,} deals; "
+            f"refused {len({deal_on_line[p.line] for p in dry.problems}):,} deal(s): {dict(refused.most_common())}\n"
+            f"unknown parties (deal rows): {dict(names.most_common(12))}{' …' if len(names) > 12 else ''}\n"
+            f"dry run {dry_time:.1f} s; import {real_time:.1f} s, created {real.created:,}; "
+            f"re-import {again_time:.1f} s: created {again.created}, updated {again.updated}, "
+            f"unchanged {again.unchanged:,}; peak memory of the process {peak:.0f} MiB"
+        )
+    assert dry.rows == 27_838 and len(deals) == 13_893
+    refused_deals = {deal_on_line[p.line] for p in dry.problems}
+    assert dry.created + len(refused_deals) == len(deals)  # every deal read: created or refused, once
+    assert not_parties == {}, not_parties
+    assert real.applied and records == real.created == dry.created
+    assert (again.created, again.updated, again.unchanged) == (0, 0, records)
