@@ -171,3 +171,15 @@ def test_each_export_is_its_own_dated_source():
     assert ArmsRequest.objects.count() == 1 and ArmsRequest.objects.get().citations.count() == 2
     imported(BRAHMOS_A, generated=None)
     assert Source.objects.filter(title__contains="trade-register.csv", published_on=None).exists()
+
+
+def test_a_delivery_year_listed_twice_is_a_bad_row_not_a_failed_import():
+    from tracker.intake.formats.sipri_classic import delivery_years
+    from tracker.intake.reading import Record
+
+    problems = []
+    assert delivery_years("1979; 1980?; 1979", Record(line=7, raw="", cells=[]), problems) == [
+        (1979, False),
+        (1980, True),
+    ]
+    assert [(p.line, p.reason) for p in problems] == [(7, "1979 is listed twice")]

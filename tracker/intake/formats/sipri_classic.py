@@ -48,7 +48,9 @@ def delivery_years(text, record, problems):
     for token in (t for t in re.split(r"[;,\s]+", text) if t):
         estimated = token.endswith("?") or token.startswith("(")
         y = year(token.rstrip("?"), "Year(s) of delivery", record, problems)
-        if y is not None:
+        if y is not None and any(y == seen for seen, _ in found):
+            problems.append(Problem(record.line, "Year(s) of delivery", f"{y} is listed twice"))
+        elif y is not None:
             found.append((y, estimated))
     return found
 
