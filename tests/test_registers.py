@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from tracker.intake.engine import run_import
-from tracker.models import ArmsRequest
+from tracker.models import ArmsRequest, RequestItem, System
 
 pytestmark = [pytest.mark.registers, pytest.mark.django_db]
 SHARED = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -46,6 +47,14 @@ def test_the_whole_current_register(capsys):
     not_parties = {reason: n for reason, n in refused.items() if not reason.startswith("unknown country")}
     real, real_time = timed(data, skip_invalid=True)
     records = ArmsRequest.objects.count()
+    items = RequestItem.objects.count()
+    other = RequestItem.objects.filter(equipment_type__slug="other").count()
+    two_types = list(
+        System.objects.annotate(types=Count("request_items__equipment_type", distinct=True))
+        .filter(types__gt=1)
+        .values_list("designation", flat=True)
+    )
+    systems = System.objects.count()
     again, again_time = timed(data, skip_invalid=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with capsys.disabled():
@@ -55,7 +64,9 @@ def test_the_whole_current_register(capsys):
             f"unknown parties (deal rows): {dict(names.most_common(12))}{' …' if len(names) > 12 else ''}\n"
             f"dry run {dry_time:.1f} s; import {real_time:.1f} s, created {real.created:,}; "
             f"re-import {again_time:.1f} s: created {again.created}, updated {again.updated}, "
-            f"unchanged {again.unchanged:,}; peak memory of the process {peak:.0f} MiB"
+            f"unchanged {again.unchanged:,}; peak memory of the process {peak:.0f} MiB\n"
+            f"items typed Other: {other:,} of {items:,} ({100 * other / items:.2f} %); systems created {systems:,}, "
+            f"holding items of two types: {two_types}"
         )
     assert dry.rows == 27_838 and len(deals) == 13_893
     refused_deals = {deal_on_line[p.line] for p in dry.problems}
@@ -63,3 +74,4 @@ def test_the_whole_current_register(capsys):
     assert not_parties == {}, not_parties
     assert real.applied and records == real.created == dry.created
     assert (again.created, again.updated, again.unchanged) == (0, 0, records)
+    assert other / items < 0.01 and two_types == []

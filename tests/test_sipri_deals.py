@@ -183,3 +183,24 @@ def test_a_delivery_year_listed_twice_is_a_bad_row_not_a_failed_import():
         (1980, True),
     ]
     assert [(p.line, p.reason) for p in problems] == [(7, "1979 is listed twice")]
+
+
+def test_one_designation_of_two_unrelated_types_makes_two_systems(db):
+    from tracker.intake.engine import run_import
+    from tracker.models import System
+
+    head = (
+        "SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,Order date,"
+        "Order date is estimate,Numbers delivered,Numbers delivered is estimate,Delivery year,"
+        "Delivery year is estimate,Status,SIPRI estimate,TIV deal unit,TIV delivery values,Local production\n"
+    )
+    rows = [
+        "1,India,Sri Lanka,Aditya,APC,Armoured vehicles,2001,No,2,No,2002,No,New,1,1,2,No\n",
+        "2,India,Mauritius,Aditya,patrol craft,Ships,2005,No,1,No,2006,No,New,10,10,10,No\n",
+    ]
+    outcome = run_import("requests", (head + "".join(rows)).encode(), "r.csv")
+    assert outcome.created == 2
+    systems = {s.designation: s.equipment_type.slug for s in System.objects.filter(designation__startswith="Aditya")}
+    assert systems == {"Aditya": "armoured-vehicle", "Aditya (Ship)": "ship"}
+    again = run_import("requests", (head + "".join(rows)).encode(), "r.csv")
+    assert (again.created, again.updated) == (0, 0)

@@ -48,6 +48,7 @@ class Writer:
         self.reason = run.change_reason
         self.field_names = {f.name for f in self.model._meta.get_fields()}
         self.system_ids = {}  # designation lower -> pk, or New
+        self.system_types = {}  # designation lower -> equipment type id of that system
         self.person_ids = {}  # (name lower, country pk) -> pk, or New
         self.sources = {}  # key -> Source (a file cites few)
         self.taken_slugs = None
@@ -145,7 +146,31 @@ class Writer:
             planned_deliveries(item),
         )
 
+    def qualify_systems(self, planned):
+        """In a SIPRI register a designation names one system of one type. An item of another type ("Aditya" is
+        an armoured vehicle and a ship) goes to "<designation> (<type>)", so no system holds items of two types."""
+        named = {item["system"].lower() for p in planned for item in p.items if item["system"]}
+        unseen = named - self.system_types.keys()
+        if unseen:
+            rows = System.objects.annotate(key=Lower("designation")).filter(key__in=unseen)
+            self.system_types.update(rows.values_list("key", "equipment_type_id"))
+        for p in planned:
+            for item in p.items:
+                if not item["system"]:
+                    continue
+                kind = item.get("system_type") or item["equipment_type"]
+                if self.system_types.setdefault(item["system"].lower(), kind.pk) != kind.pk:
+                    item["system"], item["system_type"] = f"{item['system']} ({kind.name})", kind
+                    key = item["system"].lower()
+                    if key not in self.system_types:  # rare: one query per designation of two types
+                        held = System.objects.annotate(key=Lower("designation")).filter(key=key)
+                        self.system_types[key] = held.values_list("equipment_type_id", flat=True).first() or kind.pk
+
     def lookup_systems(self, planned):
+        if self.importer.file_format.startswith(
+            "sipri"
+        ):  # in our files a curator may type an item apart from its system
+            self.qualify_systems(planned)
         wanted = {}
         for p in planned:
             for item in p.items:
