@@ -149,6 +149,8 @@ def test_files_without_the_new_columns_still_import(client, estimated_request):
 class Plan:
     """The little of an Importer that the Writer reads."""
 
+    file_format = "sipri-current"
+
     def __init__(self):
         self.types = {t.slug: t for t in EquipmentType.objects.all()}
         self.sources = {}
