@@ -7,6 +7,8 @@ start" stays a plain comparison in the database. Filters compare periods.
 """
 
 import calendar
+import datetime
+import re
 
 from django.db import models
 
@@ -15,6 +17,27 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+# 2025-10-17, 2025-10 or 2025; strict: two-digit months and days, as files write them; loose: as people type
+PARTIAL_DATE = {
+    "loose": re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?"),
+    "strict": re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"),
+}
+
+
+class NotADate(ValueError):
+    """The text has not the shape of a partial date (an impossible one, 2025-13, is a plain ValueError)."""
+
+
+def parse_partial(text, shape="loose"):
+    """'2025-10-17', '2025-10' or '2025' as (first day of the period, precision typed)."""
+    match = PARTIAL_DATE[shape].fullmatch(text.strip())
+    if not match:
+        raise NotADate(text)
+    year, month, day = (int(g) if g else None for g in match.groups())
+    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+    return datetime.date(year, month or 1, day or 1), precision
 
 
 def normalise(date, precision):

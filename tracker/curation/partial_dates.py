@@ -5,12 +5,9 @@ empty, the precision is what was typed; chosen, it must not claim more than was 
 day), and a full date with precision month or year keeps only its month or year, as before.
 """
 
-import datetime
-import re
-
 from django import forms
 
-from tracker.dates import DatePrecision, iso_partial
+from tracker.dates import DatePrecision, iso_partial, parse_partial
 
 # date field -> its precision field, on every model that has one
 PAIRS = {
@@ -19,7 +16,6 @@ PAIRS = {
     "start_date": "start_precision",
     "end_date": "end_precision",
 }
-SHAPE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 FINENESS = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
 ACCEPTED = "Type a year (2022), a month (2022-10) or a day (2022-10-18)."
 
@@ -35,16 +31,10 @@ class PartialDateField(forms.CharField):
         text = super().to_python(value).strip()
         if not text:
             return None
-        match = SHAPE.fullmatch(text)
         try:
-            if not match:
-                raise ValueError
-            year, month, day = (int(g) if g else None for g in match.groups())
-            date = datetime.date(year, month or 1, day or 1)
+            return parse_partial(text)
         except ValueError:
             raise forms.ValidationError(f"“{text}” is not a date. {ACCEPTED}") from None
-        shape = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-        return date, shape
 
     def has_changed(self, initial, data):
         try:

@@ -4,14 +4,13 @@ Every parameter is validated; a bad value is a form error that names the
 parameter, and the views then show no rows rather than an unfiltered list.
 """
 
-import datetime
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from tracker.dates import DatePrecision, period_end
+from tracker.dates import DatePrecision, NotADate, parse_partial, period_end
 from tracker.models import (
     ArmsRequest,
     Citation,
@@ -95,9 +94,6 @@ def in_order(keys, by_key, codes):
     return found, [code for code, key in zip(codes, keys, strict=True) if key not in by_key]
 
 
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
 class PartialDateField(forms.CharField):
     """An ISO date, or just a year-month or a year: cleans to (first day, last day) of that period."""
 
@@ -105,15 +101,12 @@ class PartialDateField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        match = PARTIAL_DATE.match(value.strip())
-        if not match:
-            raise forms.ValidationError(f"{value[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.")
-        year, month, day = (int(g) if g else None for g in match.groups())
         try:
-            start = datetime.date(year, month or 1, day or 1)
+            start, precision = parse_partial(value)
+        except NotADate:
+            raise forms.ValidationError(f"{value[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.") from None
         except ValueError as error:
             raise forms.ValidationError(f"{value!r} is not a real date ({error}).") from None
-        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
         return start, period_end(start, precision)
 
 

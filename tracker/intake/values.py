@@ -1,9 +1,8 @@
 """One cell read as a value, or a Problem that names its line and column: numbers, years, dates, choices."""
 
-import datetime
 import re
 
-from tracker.dates import DatePrecision
+from tracker.dates import DatePrecision, parse_partial
 
 from .planned import Problem
 
@@ -39,16 +38,11 @@ def partial_date(text, precision, column, record, problems):
     text = (text or "").strip()
     if not text:
         return None, ""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
     try:
-        if not match:
-            raise ValueError
-        y, m, d = (int(g) if g else None for g in match.groups())
-        value = datetime.date(y, m or 1, d or 1)
+        value, shape = parse_partial(text, "strict")
     except ValueError:
         problems.append(Problem(record.line, column, f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"))
         return None, ""
-    shape = DatePrecision.DAY if d else DatePrecision.MONTH if m else DatePrecision.YEAR
     precision = (precision or "").strip().lower() or shape
     if precision not in DatePrecision.values:
         problems.append(Problem(record.line, f"{column}_precision", f"{precision!r} is not day, month or year"))
