@@ -9,14 +9,14 @@ deliberate choice made after reading the message.
 
 import datetime
 
-import reversion
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from reversion.models import Version
-from reversion.revisions import _get_options
+
+from tracker.models.history import children
 
 SALT = "tracker.curation.opened"
 SKIPPED = {"created_at", "updated_at", "search_text"}
@@ -38,15 +38,6 @@ def row_state(obj):
     }
 
 
-def children(model):
-    """Reverse relations django-reversion follows from model (an item's deliveries): part of its inline row."""
-    if not reversion.is_registered(model):
-        return
-    for name in _get_options(model).follow:
-        if model._meta.get_field(name).one_to_many:
-            yield name
-
-
 def inline_state(row):
     state = row_state(row)
     for name in children(type(row)):
@@ -59,7 +50,7 @@ def snapshot(obj, inline_models):
     inlines = {}
     for model in inline_models:
         fk = next(f for f in model._meta.concrete_fields if f.is_relation and f.related_model is type(obj))
-        rows = model._base_manager.filter(**{fk.name: obj.pk}).order_by("pk")
+        rows = model._base_manager.filter(**{fk.name: obj.pk}).order_by("pk").prefetch_related(*children(model))
         inlines[model._meta.model_name] = {str(row.pk): inline_state(row) for row in rows}
     return {"fields": row_state(obj), "inlines": inlines}
 

@@ -46,6 +46,11 @@ class ItemTypeFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(RequestItem.objects.filter(request=OuterRef("pk"), equipment_type=pk)))
 
 
+def item_deliveries(item):
+    """An item's deliveries in the notation the field reads (prefetched by the inline's queryset)."""
+    return deliveries_text(d.as_tuple() for d in item.deliveries.all())
+
+
 class DeliveriesField(forms.CharField):
     """Deliveries by year as text; cleans to [(year, quantity, estimated)], by year."""
 
@@ -78,7 +83,7 @@ class RequestItemForm(forms.ModelForm):
                 field.label = "≈"
                 field.help_text = f"Ticked: the number {number} is an estimate (SIPRI's ? or (50))."
         if self.instance.pk is not None:
-            self.initial["deliveries"] = deliveries_text(d.as_tuple() for d in self.instance.deliveries.all())
+            self.initial["deliveries"] = item_deliveries(self.instance)
 
     def save(self, commit=True):
         item = super().save(commit)
@@ -123,7 +128,7 @@ class RequestItemInline(admin.TabularInline):
     @admin.display(description="Deliveries by year")
     def deliveries(self, obj):
         """What a reader without the change permission sees in the deliveries column."""
-        return deliveries_text(d.as_tuple() for d in obj.deliveries.all()) if obj and obj.pk else ""
+        return item_deliveries(obj) if obj and obj.pk else ""
 
 
 @admin.register(ArmsRequest)

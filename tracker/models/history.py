@@ -56,16 +56,24 @@ def record_each(records, user=None, comment="", using="default"):
     return len(revisions)
 
 
+def children(model):
+    """The reverse relations a revision of model follows (a request's items, an item's deliveries).
+
+    Forward keys it follows (an item's request) are left out: that record has revisions of its own.
+    """
+    if not reversion.is_registered(model):
+        return []
+    return [name for name in _get_options(model).follow if model._meta.get_field(name).one_to_many]
+
+
 def related_rows(model, ids, using):
     """{record id: [rows it follows through reverse relations, and theirs (items, their deliveries; citations)]}.
 
     A query per relation followed, whatever the number of records.
     """
     found = {}
-    for name in _get_options(model).follow:
+    for name in children(model):
         field = model._meta.get_field(name)
-        if not field.one_to_many:
-            continue  # a forward key (an item's request): that record has its own revisions
         rows = list(
             field.related_model._base_manager.using(using).filter(**{f"{field.field.name}__in": ids}).order_by("pk")
         )

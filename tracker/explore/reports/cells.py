@@ -6,7 +6,7 @@ the database reads the same as one formatted here.
 
 from django.db.models import F, Func, TextField
 
-from tracker.columns import FORMULA_SIGNS, SKIPPED, looks_like_formula
+from tracker.columns import FORMULA_SIGNS, SKIPPED, guard
 from tracker.models import Channel, DeploymentStatus, HelpKind, RequestStatus
 
 
@@ -14,7 +14,7 @@ def neutralise(value):
     """A cell as text a spreadsheet shows but never evaluates (OWASP CSV injection; tracker.columns.guard)."""
     kind = type(value)
     if kind is str:  # most cells: checked first, it runs millions of times per large report
-        return "'" + value if looks_like_formula(value) else value
+        return guard(value)
     if value is None:
         return ""
     if kind is bool:
