@@ -233,7 +233,9 @@ def measure_search():
         ids = ArmsRequest.objects.filter(condition).values_list("pk")
         bare = best(lambda ids=ids: run_sql(*ids.query.get_compiler(using="default").as_sql()))
         page = best(lambda term=term: client.get(f"/requests/?q={term}"))
-        sql, params = filterset(f"q={term}").qs[:51].query.get_compiler(using="default").as_sql()
+        # The query the page runs for its first rows: the dated ones, newest first (explore/pagination.py).
+        first = filterset(f"q={term}").qs.filter(date__isnull=False).order_by("-date", "-id")[:51]
+        sql, params = first.query.get_compiler(using="default").as_sql()
         if connection.vendor == "postgresql":
             plan = "\n".join(r[0] for r in run_sql("EXPLAIN " + sql, params))
             scan = "Seq Scan on tracker_armsrequest" in plan
@@ -244,6 +246,22 @@ def measure_search():
         results.append(
             (f"/requests/?q={term}", page, bare, how + (", SEQ SCAN in plan" if scan else ", no seq scan"), "search")
         )
+    return results
+
+
+SEARCH_TERMS = ["drones", "Krasukha", "zzzz"]  # frequent, rarer, absent
+
+
+def measure_search_page():
+    """/search/?q= (every kind at once) against the bare full-text query of requests; the goal is absolute."""
+    client = Client()
+    results = []
+    for term in SEARCH_TERMS:
+        ids = ArmsRequest.objects.filter(matching(term, connection.vendor)).values_list("pk")
+        bare = best(lambda ids=ids: run_sql(*ids.query.get_compiler(using="default").as_sql()))
+        assert client.get(f"/search/?q={term}").status_code == 200
+        ours = best(lambda term=term: client.get(f"/search/?q={term}"))
+        results.append((f"/search/?q={term}", ours, bare, "bare full-text query of requests", "search_page"))
     return results
 
 
@@ -269,19 +287,100 @@ def measure_throughput(port):
     ]
 
 
+# --------------------------------------------------------------------- API
+
+API_LINES_MIN = 250_000
+
+
+def sampled(port, master, path, runs=2):
+    """(best whole time, lines, peak memory growth of the workers) of GETs of path."""
+    pids = worker_pids(master)
+    idle = {pid: rss(pid) for pid in pids}
+    peak, sampling = dict(idle), [True]
+
+    def sample():
+        while sampling[0]:
+            for pid in pids:
+                peak[pid] = max(peak[pid], rss(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    results = [fetch(port, path) for _ in range(runs)]
+    sampling[0] = False
+    sampler.join()
+    assert all(status == 200 for *_, status in results), results
+    return min(total for _, total, _, _ in results), results[0][2], max(peak[pid] - idle[pid] for pid in pids)
+
+
+def conditional_get(port, path, etag):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"If-None-Match": etag})
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    assert response.status == 304, response.status
+    return elapsed
+
+
+def measure_api(port, master):
+    """The API's lines: its page vs the HTML page, its JSON Lines vs the CSV, a 304."""
+    client = Client()
+    results = []
+    page = best(lambda: client.get(f"/api/requests/?{LIST_FILTER}"))
+    html = best(lambda: client.get(f"/requests/?{LIST_FILTER}"))
+    assert client.get(f"/api/requests/?{LIST_FILTER}").status_code == 200
+    results.append((f"/api/requests/?{LIST_FILTER}", page, html, "the HTML page of that filter", "api-page"))
+
+    counts = {query: filterset(query).qs.count() for query in EXPORT_FILTERS}
+    query = max(counts, key=lambda q: (counts[q] >= API_LINES_MIN, -len(q), counts[q]))
+    fetch(port, f"/api/requests.jsonl?{query}", stop_after_first_row=True)  # warm the workers
+    ours, lines, growth = sampled(port, master, f"/api/requests.jsonl?{query}")
+    csv, csv_rows, _ = sampled(port, master, f"/requests.csv?{query}")
+    label = query or "no filter"
+    assert lines + 1 == counts[query], (lines, counts[query])  # fetch() counts a CSV's header line out
+    results.append(
+        (
+            f"/api/requests.jsonl?{label}: {counts[query]:,} records",
+            ours,
+            csv,
+            f"/requests.csv of that filter, {csv_rows:,} rows",
+            "api-lines",
+        )
+    )
+    results.append(("memory of the serving process during that download, above idle", growth, None, "", "memory"))
+
+    path = "/api/requests/?country=RU"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    etag = response.getheader("ETag")
+    conn.close()
+    not_modified = min(conditional_get(port, path, etag) for _ in range(20))
+    results.append((f"{path} answered 304 Not Modified, over HTTP", not_modified, None, "", "api-304"))
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--master", type=int, required=True)
     parser.add_argument("--database", default="")
-    parser.add_argument("--only", nargs="*", default=["export", "pages", "form", "search", "throughput"])
+    parser.add_argument(
+        "--only", nargs="*", default=["export", "pages", "form", "search", "search-page", "throughput", "api"]
+    )
     options = parser.parse_args()
     steps = {
         "export": lambda: measure_export(options.port, options.master, options.database),
         "pages": measure_pages,
         "form": measure_form,
         "search": measure_search,
+        "search-page": measure_search_page,
         "throughput": lambda: measure_throughput(options.port),
+        "api": lambda: measure_api(options.port, options.master),
     }
     for name in options.only:
         print(f"    measuring {name}", file=sys.stderr, flush=True)

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATA = ROOT / "bench" / "data"
 PG = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "tracker_bench")  # BENCH_PG_NAME=other_name: a database of one's own
 SEED = 1
 
 # what: (goal, how the ratio compares: ours/reference must be <= goal, or >= goal for throughput)
@@ -33,7 +34,11 @@ GOALS = {
     "admin": ("≤ 2×", 2.0),
     "form": ("≤ 1.2×", 1.2),
     "search": ("≤ 2×, no seq scan", 2.0),
+    "search_page": ("≤ 150 ms (at 1M on PostgreSQL)", None),
     "throughput": ("≥ 0.8×, zero errors", 0.8),
+    "api-page": ("≤ 1.0×", 1.0),
+    "api-lines": ("≤ 1.3×", 1.3),
+    "api-304": ("≤ 10 ms", None),
 }
 
 
@@ -65,7 +70,7 @@ def prepare(vendor, n, fresh):
         path = DATA / f"bench-{n}.sqlite3"
         url, database = f"sqlite:///{path}", str(path)
     else:
-        url, database = f"{PG}/tracker_bench_{n}", f"tracker_bench_{n}"
+        url, database = f"{PG}/{PG_NAME}_{n}", f"{PG_NAME}_{n}"
     env = environment(url)
     check = (
         "from tracker.models import ArmsRequest; "
@@ -165,6 +170,10 @@ def fmt(value, kind):
 def verdict(kind, vendor, what, ours, reference, how):
     if kind == "memory":
         return None, ours < 50 * 2**20
+    if kind == "api-304":
+        return None, ours <= 0.010
+    if kind == "search_page":
+        return ours / reference if reference else None, ours <= 0.150
     ratio = ours / reference if reference else float("inf")
     if kind == "export":
         return ratio, ratio <= (1.3 if vendor == "postgresql" else 3.0)
@@ -194,7 +203,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
-    parser.add_argument("--only", nargs="+", default=["export", "pages", "form", "search", "throughput"])
+    parser.add_argument(
+        "--only", nargs="+", default=["export", "pages", "form", "search", "search-page", "throughput", "api"]
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the databases even if they look right")
     options = parser.parse_args()
     manage(environment(f"sqlite:///{DATA / 'static.sqlite3'}"), "collectstatic", "--noinput", "-v0")

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db.models.functions import Now
+
 from tracker.models import (
     ArmsRequest,
     Citation,
@@ -50,7 +52,7 @@ def build():
         if source:
             Citation.objects.create(source=source, request=r, credibility=2)
         if published:
-            ArmsRequest.objects.filter(pk=r.pk).update(published=True)
+            ArmsRequest.objects.filter(pk=r.pk).update(published=True, published_at=Now())
         return r
 
     d = datetime.date

@@ -127,6 +127,32 @@ def test_changelist_search_and_filters(admin_client, demo):
     assert "VE" in [c.iso2 for c in response.context["cl"].result_list]
 
 
+TOO_BIG = "9" * 25  # beyond any integer column; SQLite cannot even bind it
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"source={TOO_BIG}",
+        f"request={TOO_BIG}",
+        f"source__id__exact={TOO_BIG}",
+        f"id__in=1,{TOO_BIG}",
+        f"id__gt=-{TOO_BIG}",
+    ],
+)
+def test_changelist_refuses_integers_no_column_holds(admin_client, demo, query):
+    response = admin_client.get(url(Citation, "changelist") + "?" + query)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_add_page_drops_a_key_no_row_can_have(admin_client, demo):
+    source = Source.objects.first()
+    response = admin_client.get(url(Citation, "add") + f"?source={TOO_BIG}")
+    assert response.status_code == 200 and "source" not in response.context["adminform"].form.initial
+    response = admin_client.get(url(Citation, "add") + f"?source={source.pk}")
+    assert response.context["adminform"].form.initial["source"] == str(source.pk)
+
+
 @pytest.mark.parametrize("model", [ArmsRequest, Deployment, RequestItem, Citation], ids=lambda m: m._meta.model_name)
 def test_big_changelists_count_up_to_a_cap_and_say_more_than(admin_client, demo, countries, types, monkeypatch, model):
     from tracker.curation import changelists as tracker_admin

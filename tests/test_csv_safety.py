@@ -2,7 +2,7 @@
 
 Every formula trigger (ASCII and full-width signs, controls, signs after spaces or apostrophes) in every
 text column and header of /requests.csv (COPY on PostgreSQL, a cursor on SQLite), /deployments.csv,
-/matrix.csv and an import's rejects file; the Python and SQL rules agree on any text.
+/citations.csv, /matrix.csv and an import's rejects file; the Python and SQL rules agree on any text.
 """
 
 import csv
@@ -15,7 +15,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.columns import FORMULA_SIGNS, REQUEST_COLUMNS, SKIPPED, guard, unescape
+from tracker.columns import CITATION_COLUMNS, FORMULA_SIGNS, REQUEST_COLUMNS, SKIPPED, guard, unescape
 from tracker.explore.reports.cells import Neutralise, neutralise
 from tracker.intake.engine import run_import
 from tracker.intake.reading import guarded, records
@@ -51,7 +51,7 @@ def hostile(countries, source):
         supplier = Country.objects.create(name=f"{t}asked_country")
         kind = EquipmentType.objects.create(name=f"{t}equipment_type", slug=f"hostile-{i}")
         system = System.objects.create(designation=f"{t}system", slug=f"hostile-{i}", equipment_type=kind)
-        cited = Source.objects.create(outlet=f"{t}sources", title="title")
+        cited = Source.objects.create(outlet=f"{t}sources", title="title", author=f"{t}source_author")
         request = ArmsRequest.objects.create(
             requester=requester,
             supplier=supplier,
@@ -61,7 +61,9 @@ def hostile(countries, source):
             published=True,
         )
         RequestItem.objects.create(request=request, equipment_type=kind, system=system, description=f"{t}description")
-        Citation.objects.create(source=cited, request=request, credibility=2)
+        Citation.objects.create(
+            source=cited, request=request, credibility=2, quote=f"{t}quote", location=f"{t}location"
+        )
         deployment = Deployment.objects.create(
             country=Country.objects.create(name=f"{t}deploying_country"),
             host_country=Country.objects.create(name=f"{t}host_country"),
@@ -118,13 +120,24 @@ def test_deployments_csv(client, hostile):
     check(download(client, "/deployments.csv"), DEPLOYMENT_TEXT, "purpose")
 
 
+CITATION_TEXT = ["requester", "asked_country", "quote", "location", "source_author"]
+
+
+def test_citations_csv(client, hostile):
+    header, body = check(download(client, "/citations.csv"), CITATION_TEXT, "quote")
+    assert header == CITATION_COLUMNS
+    outlets = {row[header.index("source_outlet")] for row in body}
+    assert outlets == {guard(f"{t}sources") for t in TRIGGERS}
+
+
 def test_matrix_csv_header_and_rows(client, hostile):
     header, *body = download(client, "/matrix.csv")
     assert not any(dangerous(cell) for row in [header, *body] for cell in row)
     for trigger in TRIGGERS:
         party = Country.objects.get(name=f"{trigger}asked_country")
         assert guard(f"{trigger}asked_country ({party.pk})") in header, trigger
-        assert guard(f"{trigger}requester") in [row[0] for row in body], trigger
+        requester = Country.objects.get(name=f"{trigger}requester")
+        assert guard(f"{trigger}requester ({requester.pk})") in [row[0] for row in body], trigger
 
 
 def test_free_text_with_every_trigger_imports_back_unchanged(client, make_request):

@@ -303,7 +303,7 @@ def test_the_search_index_survives_the_migration_that_rebuilt_the_table(make_req
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tracker_armsrequest'")
-            assert {name for (name,) in cursor.fetchall()} == {
+            assert {name for (name,) in cursor.fetchall() if "_fts_" in name} == {
                 f"tracker_armsrequest_fts_{event}" for event in ("insert", "delete", "update")
             }
 

@@ -7,6 +7,7 @@ record uses it, it is known. ISO states are always known.
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
 from tracker.models import ArmsRequest, Citation, Country, Deployment, RequestItem, System
@@ -30,7 +31,7 @@ def secret(countries, types, source):
 
 
 def publish(record):
-    type(record).objects.filter(pk=record.pk).update(published=True)
+    type(record).objects.filter(pk=record.pk).update(published=True, published_at=Now())
 
 
 def test_the_queryset_vocabulary(secret, countries):
@@ -71,6 +72,10 @@ def pages(party, system):
         "country filter": f"/requests/?requester={party.pk}",
         "host filter": f"/deployments/?host={party.pk}",
         "matrix filter": f"/matrix.csv?supplier={party.pk}",
+        "request feed filter": f"/requests/feed/?system={system.slug}",
+        "deployment feed filter": f"/deployments/feed/?host={party.pk}",
+        "map filter": f"/deployments/map.json?host={party.pk}",
+        "network filter": f"/matrix/network.json?requester={party.pk}",
     }
 
 
@@ -80,28 +85,60 @@ def test_draft_only_rows_are_unknown_everywhere_until_published(client, secret):
     assert client.get(urls["system page"]).status_code == 404
     assert client.get(urls["party page"]).status_code == 404
     assert client.get("/systems/suggest/?q=hush").json() == []
-    for form in ("/requests/", "/deployments/", "/matrix/"):
+    for form in ("/requests/", "/deployments/", "/matrix/", "/deployments/map/", "/matrix/network/"):
         assert "Secret Brigade" not in client.get(form).content.decode()
     # Refused exactly as a code nobody ever made: same status, same message shape.
     for name in ("system filter", "deployment system filter"):
         known, unknown = client.get(urls[name]), client.get(urls[name].replace("hush-1", "nope-1"))
         assert known.status_code == unknown.status_code == 400
         assert known.context["errors"] == [("system", "Unknown system code: hush-1.")]
-    for name in ("country filter", "host filter"):
+    for name in ("country filter", "host filter", "map filter", "network filter"):
         assert client.get(urls[name]).status_code == 400
         assert client.get(urls[name].replace(str(party.pk), "999999")).status_code == 400
     assert client.get(urls["matrix filter"]).status_code == 400
+    for name in ("request feed filter", "deployment feed filter"):
+        known = client.get(urls[name])
+        assert known.status_code == 400 and b"Hush-1" not in known.content and b"Secret Brigade" not in known.content
+    assert b"Secret Brigade" not in client.get("/deployments/feed/").content
 
     publish(draft)
     for name, url in urls.items():
         assert client.get(url).status_code == 200, name
     assert client.get("/systems/suggest/?q=hush").json() == [{"slug": "hush-1", "designation": "Hush-1"}]
     assert "Secret Brigade" in client.get("/requests/").content.decode()
+    assert b"Secret Brigade" in client.get("/requests/feed/").content
+
+
+def test_names_index_pages_and_suggestions_know_nothing_of_drafts(client, secret):
+    """A party or system made for drafts: not found by its name, not suggested, not listed or counted."""
+    party, system, draft, deployment = secret
+    for name in ("Secret Brigade", "secret brigade", "Secret"):  # refused as a name nobody made: no suggestion
+        response = client.get("/requests/", {"requester": name})
+        assert response.status_code == 400
+        assert response.context["errors"] == [("requester", f"Unknown country: '{name}'.")]
+    for path in ("/countries/", "/systems/", "/countries.csv", "/systems.csv", "/systems/?origin=RU"):
+        response = client.get(path)
+        text = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"Secret Brigade" not in text and b"Hush-1" not in text, path
+    publish(draft)
+    assert client.get("/requests/?requester=secret brigade").status_code == 200
+    assert "Secret Brigade" in client.get("/countries/").content.decode()
+    assert "Hush-1" in client.get("/systems/").content.decode()
+
+
+def test_search_finds_no_draft_only_name_until_published(client, secret):
+    """/search/ (tests/test_site_search.py has more): the party, the system, the draft's words."""
+    party, system, draft, deployment = secret
+    for q in ["secret", "brigade", "hush", "hush1", "hush-1"]:
+        assert client.get("/search/", {"q": q}).context["groups"] == [], q
+    publish(draft)
+    assert {g.kind for g in client.get("/search/", {"q": "hush"}).context["groups"]} == {"systems", "requests"}
+    assert {g.kind for g in client.get("/search/", {"q": "secret brigade"}).context["groups"]} == {"countries"}
 
 
 # As /systems/su-30mk2/ and /countries/VE/ in test_explorer_pages, plus one: these pages also show a
 # deployment, whose citations are one more query. Checking public use adds none.
-@pytest.mark.parametrize(("page", "expected"), [("system page", 10), ("party page", 14)])
+@pytest.mark.parametrize(("page", "expected"), [("system page", 9), ("party page", 13)])
 def test_query_counts_of_the_pages_that_check_public_use(client, secret, page, expected):
     party, system, draft, deployment = secret
     publish(draft)
@@ -121,3 +158,21 @@ def test_an_unpublished_record_takes_its_traces_with_it(client, secret):
     ArmsRequest.objects.filter(pk=draft.pk).update(published=False)
     assert client.get(f"/systems/{system.slug}/").status_code == 404
     assert client.get(f"/countries/{party.pk}/").status_code == 404
+
+
+def test_the_api_knows_draft_only_rows_no_more_than_the_pages(client, secret):
+    party, system, draft, deployment = secret
+    unknown = {
+        f"/api/systems/{system.slug}/": 404,
+        f"/api/countries/{party.pk}/": 404,
+        f"/api/requests/?system={system.slug}": 400,
+        f"/api/deployments/?host={party.pk}": 400,
+        f"/api/requests.jsonl?requester={party.pk}": 400,
+    }
+    for url, status in unknown.items():
+        assert client.get(url).status_code == status, url
+    assert b"Hush-1" not in client.get("/api/systems/").content
+    assert b"Secret Brigade" not in b"".join(client.get("/api/countries.jsonl").streaming_content)
+    publish(draft)
+    for url in unknown:
+        assert client.get(url).status_code == 200, url

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from tests.explorer_data import build
 from tracker import reference
@@ -131,6 +132,7 @@ def test_matrix_csv(client, data):
     assert header[:2] == ["requester", "requester_iso2"] and header[-1] == "total"
     assert "Russia (RU)" in header
     ve = next(r for r in body if r[1] == "VE")
+    assert ve[0] == "Venezuela (VE)"  # rows labelled as the columns are
     assert ve[header.index("Russia (RU)")] == "1" and ve[-1] == "3"
     assert footer[0] == "total" and footer[-1] == "5"
 
@@ -147,6 +149,7 @@ def bulk_requests(n, offset=0):
             date_precision="year",
             summary=f"Synthetic request {offset + i} " + "x" * 200,
             published=True,
+            published_at=timezone.now(),
         )
         for i in range(n)
     )
@@ -232,3 +235,11 @@ def test_a_download_left_halfway_ends_its_read_only_transaction(client, monkeypa
         assert connection.transaction_mode == "IMMEDIATE"  # deferred for the report's BEGIN only
     response.close()
     assert not connection.in_atomic_block and connection.get_autocommit()
+
+
+def test_a_search_that_matches_nothing_is_an_empty_report_not_a_cut_download(client, make_request):
+    make_request(published=True, summary="Radars for the coast")
+    response = client.get("/requests.csv?q=zzzznothing")
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1  # the header alone: before, the download was cut after it (EmptyResultSet)

@@ -96,7 +96,8 @@ def slots(parts):
 
 # Query keys: the public filters, the admin's own, and the lookups the admin's list filters build.
 PUBLIC_KEYS = ["requester", "supplier", "country", "host", "type", "system", "status", "date_from", "date_to"]
-PUBLIC_KEYS += ["active_on", "reliability", "q", "sort", "page", "after", "before"]
+PUBLIC_KEYS += ["active_on", "reliability", "q", "sort", "page", "after", "before", "links"]
+PUBLIC_KEYS += ["source", "region", "origin", "delivered_in", "delivered_from", "delivered_to"]
 ADMIN_KEYS = ["q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters", "term", "app_label"]
 ADMIN_KEYS += ["model_name", "field_name", "next", "published__exact", "status__exact", "id__exact", "pk__in"]
 
@@ -162,7 +163,10 @@ QUERIES = [
     "_to_field=",
     "id__exact=" + "9" * 30,
 ]
+QUERIES += ["q=" + "x" * 3500, "q=su-30mk2%20%E2%80%94%20%C3%A9", "q=%25_%5C", "source=1,abc", "source=" + "9" * 25]
 QUERIES += [
+    "requester=Korea&supplier=RU,CN&country=Venezuela,%20Atlantis&host=" + "VE," * 300,
+    "region=%00&origin=" + "x," * 500 + "&sort=-asked&type=uav",
     "status__exact=%00",
     "reliability__exact=%00",
     "term=%00&app_label=tracker&model_name=citation&field_name=source",
@@ -209,5 +213,8 @@ def test_the_fuzz_sees_every_admin_model_and_every_public_page():
     for model in admin.site._registry:
         label = f"{model._meta.app_label}_{model._meta.model_name}"
         assert {f"{label}_changelist", f"{label}_change"} <= names
-    assert {"request-list", "country-detail", "system-detail", "request-csv", "matrix-csv"} <= names
+    assert {"request-list", "country-detail", "system-detail", "request-csv", "matrix-csv", "search"} <= names
+    assert {"request-feed", "deployment-feed"} <= names
+    assert {"deployment-map", "deployment-map-json", "network", "network-json"} <= names
+    assert {"country-index", "country-index-csv", "system-index", "system-index-csv"} <= names
     assert {"tracker_armsrequest_history", "tracker_armsrequest_revision", "tracker_armsrequest_recover"} <= names

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models.functions import Now
 
 from tests.conftest import revisions
 from tracker.intake.engine import run_import
@@ -210,7 +211,8 @@ def test_deployments_round_trip_and_bad_rows(client, demo):
     assert (s400.host_country.iso2, s400.system.designation, s400.end_display) == ("BY", "S-400", "2023")
     assert (float(s400.latitude), float(s400.longitude)) == (53.9, 27.56)
     # Exported again (coordinates and partial dates included) and re-imported: nothing changes.
-    Deployment.objects.update(published=True)  # imported as drafts; the public CSV shows published ones
+    # Imported as drafts; the public CSV shows published ones.
+    Deployment.objects.update(published=True, published_at=Now())
     again = run_import("deployments", b"".join(client.get("/deployments.csv").streaming_content), "d.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
 

@@ -16,6 +16,8 @@ FORBIDDEN = {
     # curation may import intake: the admin's upload page runs the import engine.
     "tracker.curation": {"tracker.explore", "tracker.samples"},
     "tracker.samples": {"tracker.explore", "tracker.curation", "tracker.intake"},
+    # api reads what explore reads, through explore's FilterSets, pagination and report streaming.
+    "tracker.api": {"tracker.curation", "tracker.intake", "tracker.samples"},
 }
 
 

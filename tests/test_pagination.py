@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from tracker.explore import pagination, views
 from tracker.explore.filters import DEPLOYMENT_SORTS, REQUEST_SORTS, DeploymentFilter, RequestFilter
@@ -32,6 +33,7 @@ def rows(db):
                 status=STATUSES[i % len(STATUSES)],
                 summary=f"request {i}",
                 published=i % 9 != 4,  # a few drafts, which no page may show
+                published_at=timezone.now(),  # for all: a draft keeps the time it was first published
             )
         )
         deployments.append(
@@ -42,6 +44,7 @@ def rows(db):
                 start_precision="day" if date else "",
                 status=["announced", "active", "ended"][i % 3],
                 published=True,
+                published_at=timezone.now(),
             )
         )
     ArmsRequest.objects.bulk_create(requests)

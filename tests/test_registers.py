@@ -4,6 +4,7 @@ Dry run: every deal read, none refused but for parties not known yet; then a rea
 re-import of the same file that changes nothing. Prints deals, refusals by reason, times and peak memory.
 """
 
+import csv
 import os
 import re
 import resource
@@ -15,6 +16,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from tracker.intake.categories import CATEGORY_TYPES, sipri_type_slug
 from tracker.intake.engine import run_import
 from tracker.models import ArmsRequest, RequestItem, System
 
@@ -55,6 +57,11 @@ def test_the_whole_current_register(capsys):
         .values_list("designation", flat=True)
     )
     systems = System.objects.count()
+    generic = list(
+        System.objects.filter(designation__iregex=r"^(aircraft|vehicle|ship) engine").values_list(
+            "designation", flat=True
+        )
+    )
     again, again_time = timed(data, skip_invalid=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with capsys.disabled():
@@ -66,7 +73,8 @@ def test_the_whole_current_register(capsys):
             f"re-import {again_time:.1f} s: created {again.created}, updated {again.updated}, "
             f"unchanged {again.unchanged:,}; peak memory of the process {peak:.0f} MiB\n"
             f"items typed Other: {other:,} of {items:,} ({100 * other / items:.2f} %); systems created {systems:,}, "
-            f"holding items of two types: {two_types}"
+            f"holding items of two types: {two_types}; generic designations made systems: {generic}\n"
+            f"possible duplicate systems reported: {len(dry.possible_duplicates)}, e.g. {dry.possible_duplicates[:5]}"
         )
     assert dry.rows == 27_838 and len(deals) == 13_893
     refused_deals = {deal_on_line[p.line] for p in dry.problems}
@@ -74,4 +82,19 @@ def test_the_whole_current_register(capsys):
     assert not_parties == {}, not_parties
     assert real.applied and records == real.created == dry.created
     assert (again.created, again.updated, again.unchanged) == (0, 0, records)
-    assert other / items < 0.01 and two_types == []
+    assert other / items < 0.01 and two_types == [] and generic == []
+    assert again.possible_duplicates == dry.possible_duplicates  # the same spellings, reported again
+
+
+def test_no_description_of_the_register_is_typed_against_its_category():
+    pairs = set()
+    for n, line in enumerate(CURRENT.read_text().splitlines()[12:], 13):
+        cells = next(csv.reader([line]))
+        pairs.add((cells[4].strip(), cells[5].strip(), n))
+    against = [
+        (description, category, line)
+        for description, category, line in pairs
+        if sipri_type_slug(category, description)
+        not in CATEGORY_TYPES.get(category, {sipri_type_slug(category, description)})
+    ]
+    assert len({(d, c) for d, c, _ in pairs}) >= 199 and against == []

@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.functions import Now
 
 from tests.explorer_data import build
 from tracker.dates import iso_partial
 from tracker.explore import reports as exports
-from tracker.explore.filters import RequestFilter
+from tracker.explore.filters import DeploymentFilter, RequestFilter
 from tracker.models import (
     ArmsRequest,
     Citation,
@@ -25,7 +26,7 @@ from tracker.models import (
     Source,
     System,
 )
-from tracker.models.indexing import refresh_search_text
+from tracker.models.indexing import refresh_deployment_text, refresh_search_text
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +54,16 @@ def test_generator_makes_published_cited_records_shaped_like_a_register():
 
 
 def test_generator_writes_the_search_documents_the_site_would():
-    generated(requests=50, deployments=0)
+    generated(requests=50, deployments=20)
     before = dict(ArmsRequest.objects.values_list("pk", "search_text"))
     refresh_search_text(list(before))
     assert dict(ArmsRequest.objects.values_list("pk", "search_text")) == before
     word = RequestItem.objects.first().description.split()[-1]
     assert ArmsRequest.objects.filter(pk__in=RequestFilter({"q": word}).qs.values("pk")).exists()
+    deployments = dict(Deployment.objects.values_list("pk", "search_text"))
+    assert refresh_deployment_text(list(deployments)) == 0 and all(deployments.values())
+    word = Deployment.objects.first().description.split()[-1]
+    assert DeploymentFilter({"q": word}, queryset=Deployment.objects.all()).qs.exists()
 
 
 def test_the_same_seed_gives_the_same_data_and_the_id_sequences_stay_usable():
@@ -86,8 +91,23 @@ def test_generator_refuses_negative_counts():
 # ------------------------------------------------------------------ exports
 
 
-def expected_rows(queryset, base_url):
+def item_matches(item_filters):
+    """item_matched in Python: the item satisfies every item filter given (RequestFilter.item_filters)."""
+
+    def matches(item):
+        years = item_filters.get("delivered")
+        return (
+            item.equipment_type in item_filters.get("type", [item.equipment_type])
+            and item.system in item_filters.get("system", [item.system])
+            and (not years or Delivery.objects.filter(item=item, **years).exists())
+        )
+
+    return matches
+
+
+def expected_rows(queryset, base_url, item_filters=None):
     """What the report must hold, computed in Python the slow, obvious way (the former export code)."""
+    matches = item_matches(item_filters or {})
     items, citations = defaultdict(list), defaultdict(list)
     deliveries = defaultdict(list)
     for delivery in Delivery.objects.order_by("year"):
@@ -122,7 +142,7 @@ def expected_rows(queryset, base_url):
             f"{base_url}/requests/{r.pk}/",
         ]
         if not items[r.pk]:
-            yield [*common, "", "", "", "", "", None, "", None, "", "", *tail]
+            yield [*common, "", "", "", "", "", None, "", None, "", "", "no" if item_filters else "yes", *tail]
         for i in items[r.pk]:
             what = [i.equipment_type.name, i.system.designation if i.system else "", i.description]
             quantities = [
@@ -131,6 +151,7 @@ def expected_rows(queryset, base_url):
                 i.quantity_delivered,
                 "yes" if i.quantity_delivered_estimated else "no",
                 "; ".join(deliveries[i.pk]),
+                "yes" if matches(i) else "no",
             ]
             yield [*common, *what, i.get_help_kind_display(), "yes" if i.hedged else "no", *quantities, *tail]
 
@@ -155,7 +176,7 @@ def tricky_records():
     Citation.objects.create(request=r, source=source, credibility=4)
     Citation.objects.create(request=r, source=other, credibility=2)
     Citation.objects.create(request=r, source=source, credibility=1)
-    ArmsRequest.objects.filter(pk=r.pk).update(published=True)
+    ArmsRequest.objects.filter(pk=r.pk).update(published=True, published_at=Now())
     item_type = RequestItem.objects.first().equipment_type
     RequestItem.objects.create(request=r, equipment_type=item_type, description="+1 drone", hedged=True)
     tabbed = RequestItem.objects.create(
@@ -174,19 +195,36 @@ def tricky_records():
     return data
 
 
-@pytest.mark.parametrize("query", ["", "sort=requester", "sort=-status&country=VE", "type=uav", "q=drones"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sort=requester",
+        "sort=-status&country=VE",
+        "type=uav",
+        "q=drones",
+        "system=shahed-136&type=uav",
+        "delivered_in=1999",
+    ],
+)
 def test_the_sql_report_holds_the_obvious_rows_in_the_same_order(query, monkeypatch):
     tricky_records()
     generated(requests=120, deployments=0, systems=10, persons=10)
     monkeypatch.setattr(exports.RequestReport, "FIRST", 7)  # the split between the two parts falls inside the data
     params = dict(p.split("=") for p in query.split("&") if p)
-    qs = RequestFilter(params, queryset=ArmsRequest.objects.published()).qs
-    expected = as_csv(expected_rows(qs, "http://testserver"))
-    report = exports.RequestReport(qs, "http://testserver")
+    filterset = RequestFilter(params, queryset=ArmsRequest.objects.published())
+    qs = filterset.qs
+    expected = as_csv(expected_rows(qs, "http://testserver", filterset.item_filters()))
+    report = exports.RequestReport(qs, "http://testserver", filterset.item_filters())
     with exports.report_transaction():
         through_cursor = as_csv(exports.sql_rows(report), neutralise=False)
     assert through_cursor == expected
     assert len(expected) > 100 or query
+    matched = {row[exports.REQUEST_COLUMNS.index("item_matched")] for row in expected}
+    if not filterset.item_filters():
+        assert matched <= {"yes"}
+    elif query.startswith("delivered_in"):
+        assert matched == {"yes", "no"}  # "+1 drone", of the request delivered in 1999, but not itself
     if connection.vendor == "postgresql":
         with exports.report_transaction():
             copied = b"".join(exports.copy_blocks(report)).decode()

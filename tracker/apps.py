@@ -9,6 +9,7 @@ class TrackerConfig(AppConfig):
     def ready(self):
         # The admin lives in tracker/curation/, not tracker/admin.py where autodiscovery looks.
         from . import curation  # noqa: F401
-        from .models import indexing
+        from .models import indexing, publishing
 
         indexing.connect_signals()
+        publishing.connect_signals()

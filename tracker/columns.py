@@ -57,6 +57,7 @@ REQUEST_COLUMNS = [
     "quantity_delivered",
     "quantity_delivered_estimated",
     "deliveries",
+    "item_matched",
     "summary",
     "sources",
     "best_reliability",
@@ -67,6 +68,13 @@ REQUEST_COLUMNS = [
 
 # Added later: files exported before them still import (no estimate, no deliveries).
 OPTIONAL_REQUEST_COLUMNS = ["date_estimated", "quantity_asked_estimated", "quantity_delivered_estimated", "deliveries"]
+# item_matched: yes when the row's item satisfies every item filter of the download (type, system, delivery
+# years; yes on every row without one), else no. It says what the export was filtered by, not what the record
+# holds: the importer never reads it, and a file without it imports the same.
+OPTIONAL_REQUEST_COLUMNS += ["item_matched"]
+
+# Added later: files exported before it still import (precision not stated).
+OPTIONAL_DEPLOYMENT_COLUMNS = ["location_precision"]
 
 
 DEPLOYMENT_COLUMNS = [
@@ -86,6 +94,7 @@ DEPLOYMENT_COLUMNS = [
     "host_country_iso2",
     "latitude",
     "longitude",
+    "location_precision",
     "start",
     "start_precision",
     "end",
@@ -95,5 +104,56 @@ DEPLOYMENT_COLUMNS = [
     "sources",
     "best_reliability",
     "best_credibility",
+    "url",
+]
+
+
+# /citations.csv: one row per citation of the requests a filter selects (export only, never imported).
+CITATION_COLUMNS = [
+    "request_id",
+    "request_url",
+    "requester",
+    "asked_country",
+    "quote",
+    "location",
+    "credibility",
+    "credibility_label",
+    "source_outlet",
+    "source_title",
+    "source_author",
+    "source_kind",
+    "source_url",
+    "source_date",
+    "source_date_precision",
+    "source_reliability",
+    "source_reliability_label",
+]
+
+
+# The index pages' CSV (/countries.csv, /systems.csv): one row per country or system that published records name.
+COUNTRY_INDEX_COLUMNS = [
+    "country",
+    "code",  # what URLs and filters take: the ISO alpha-2 code, or the number of a party without one
+    "iso2",
+    "iso3",
+    "kind",
+    "region",
+    "subregion",
+    "requests_made",
+    "times_asked",
+    "deployed",
+    "hosted",
+    "url",
+]
+
+SYSTEM_INDEX_COLUMNS = [
+    "system",
+    "slug",
+    "equipment_type",
+    "manufacturer",
+    "origin_country",
+    "origin_country_iso2",
+    "requests",
+    "deployments",
     "url",
 ]

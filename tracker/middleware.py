@@ -34,6 +34,15 @@ def first_nul(request):
     return None
 
 
+def longest_parameter(request):
+    """ " (the query parameter 'q' alone is 10000)": which parameter made an address too long, if one did."""
+    lengths = [(len(value), key) for key, values in request.GET.lists() for value in values]
+    if not lengths:
+        return ""
+    length, key = max(lengths)
+    return f" (the query parameter {key.replace(chr(0), '%00')[:40]!r} alone is {length})"
+
+
 def bad_request(message, status=400):
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
@@ -46,8 +55,8 @@ class RefuseUnusableInputMiddleware:
         length = len(request.path) + len(request.META.get("QUERY_STRING", ""))
         if length > MAX_URL:
             return bad_request(
-                f"Bad request: the address is {length} characters long; this site answers addresses of up to "
-                f"{MAX_URL} characters. Use fewer filter values.",
+                f"Bad request: the address is {length} characters long{longest_parameter(request)}; this site "
+                f"answers addresses of up to {MAX_URL} characters. Use fewer filter values.",
                 status=414,
             )
         where = first_nul(request)

@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "corsheaders",
     "reversion",
     "axes",
     "tracker",
@@ -118,9 +122,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # CORS on /api/ only (CORS_URLS_REGEX), errors included
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tracker.api.problems.ProblemDetailsMiddleware",  # any error under /api/ as application/problem+json
     "tracker.middleware.RefuseUnusableInputMiddleware",
+    "tracker.routing.ReadReplicaMiddleware",  # before sessions: a session saved is a write that pins
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +171,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: compiling a plan costs 100 ms or more, and a page's queries (subqueries that check what the
+    # public may see) are estimated costly enough to trigger it while they run in milliseconds.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# PostgreSQL streaming replicas for reads (README, "Read replicas"): comma-separated URLs, each an
+# alias replica1, replica2, …; tracker/routing.py sends the public side's reads there, all else to default.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    if "postgresql" not in DATABASES["default"]["ENGINE"] or "postgresql" not in replica["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs PostgreSQL: a postgres:// DATABASE_URL and replicas.")
+    DATABASES[f"replica{number}"] = {**replica, "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["tracker.routing.ReplicaRouter"]
+# How long a browser that wrote reads the primary: longer than the replicas ever lag.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -231,6 +255,45 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# The read-only JSON API (tracker/api/, README "API"): Django REST framework, no authentication
+# (published records only, the same for everyone), throttled per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "tracker.api.bulk.JSONLinesRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("DJANGO_API_RATE", "30/second")},
+    "EXCEPTION_HANDLER": "tracker.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Arms Request Tracker API",
+    "DESCRIPTION": "Published arms requests and deployments, read-only. Lists take the query parameters of "
+    "their page (/requests/, /deployments/) and page with cursors; add ?format=jsonl for every row as JSON Lines.",
+    "VERSION": "1",
+    # 3.1: a nullable nested object is oneOf [it, null]; 3.0's allOf + nullable leaves null invalid to validators.
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["tracker.api.docs.documented_endpoints"],
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "tracker.dates.DatePrecision",
+        "CountryKindEnum": "tracker.models.CountryKind",
+        "SourceKindEnum": "tracker.models.SourceKind",
+        "RequestStatusEnum": "tracker.models.RequestStatus",
+        "DeploymentStatusEnum": "tracker.models.DeploymentStatus",
+    },
+}
+# Any origin may read the API (GET, HEAD, OPTIONS); nothing else of the site is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

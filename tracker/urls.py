@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .explore import views
+from .explore import citations, feeds, views
+from .explore import indexes as index_pages
+from .explore.maps import deployment_map, deployment_map_json
+from .explore.network import network, network_json
+from .explore.site_search import search
 
 admin.site.site_header = "Arms Request Tracker: curation"
 admin.site.site_title = "Arms Request Tracker admin"
@@ -24,16 +28,29 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("requests/", views.request_list, name="request-list"),
     path("requests/summary/", views.request_summary, name="request-summary"),
+    path("requests/feed/", feeds.RequestFeed(), name="request-feed"),
     path("requests.csv", views.request_csv, name="request-csv"),
+    path("citations.csv", citations.citation_csv, name="citation-csv"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix.csv", views.matrix_csv, name="matrix-csv"),
+    path("matrix/network/", network, name="network"),
+    path("matrix/network.json", network_json, name="network-json"),
     path("deployments/", views.deployment_list, name="deployment-list"),
     path("deployments/summary/", views.deployment_summary, name="deployment-summary"),
+    path("deployments/feed/", feeds.DeploymentFeed(), name="deployment-feed"),
     path("deployments.csv", views.deployment_csv, name="deployment-csv"),
+    path("deployments/map/", deployment_map, name="deployment-map"),
+    path("deployments/map.json", deployment_map_json, name="deployment-map-json"),
     path("deployments/<int:pk>/", views.deployment_detail, name="deployment-detail"),
+    path("countries/", index_pages.country_index, name="country-index"),
+    path("countries.csv", index_pages.country_index_csv, name="country-index-csv"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("systems/", index_pages.system_index, name="system-index"),
+    path("systems.csv", index_pages.system_index_csv, name="system-index-csv"),
     path("systems/suggest/", views.system_suggestions, name="system-suggestions"),  # before the slug route
     path("systems/<slug:slug>/", views.system_detail, name="system-detail"),
+    path("api/", include("tracker.api.urls")),
+    path("search/", search, name="search"),
     path("admin/", admin.site.urls),
 ]

@@ -40,3 +40,29 @@ document.querySelectorAll("input[data-suggest-url]").forEach((input) => {
     }, 150);
   });
 });
+// The country boxes suggest names (each with its code) as the user types, also after a comma:
+// "Russia, Ch" offers "Russia, China". The server reads names and codes alike.
+const countryList = document.getElementById("country-names");
+if (countryList) {
+  const countries = [...countryList.options].map((option) => [option.value, option.textContent]);
+  let offered = "";
+  const offer = (input) => {
+    const cut = Math.max(input.value.lastIndexOf(","), input.value.lastIndexOf(";"));
+    const before = cut < 0 ? "" : input.value.slice(0, cut + 1) + input.value.slice(cut + 1).match(/^\s*/)[0];
+    if (before === offered) return;
+    offered = before;
+    const options = (prefix) =>
+      countries.map(([name, code]) => {
+        const option = document.createElement("option");
+        option.value = prefix + name;
+        option.textContent = code;
+        return option;
+      });
+    // Unprefixed names too: a name may hold a comma ("Bonaire, Saint Eustatius and Saba").
+    countryList.replaceChildren(...(before ? options(before) : []), ...options(""));
+  };
+  document.querySelectorAll("input[list='country-names']").forEach((input) => {
+    input.addEventListener("input", () => offer(input));
+    input.addEventListener("focus", () => offer(input));
+  });
+}

@@ -102,7 +102,7 @@ def test_filter_see_the_lazy_total_and_timeline_and_page_through(page, site, sho
 
     # The timeline arrives after the page, in its own labelled region; the exact total
     # comes with it only when the page could not count that far (said once, not twice).
-    summary = page.get_by_role("region", name="Exact total and requests per month")
+    summary = page.get_by_role("region", name="Exact total and timeline")
     expect(summary.locator("figure.timeline")).to_be_visible()
     expect(summary).not_to_contain_text("in all")
     shoot(page, "requests-lazy-summary")
@@ -133,6 +133,6 @@ def test_past_the_cap_the_exact_total_arrives_with_the_timeline(page, site, monk
     total = ArmsRequest.objects.published().filter(requester__iso2="VE").count()
     page.goto(f"{site.url}/requests/?requester=VE")
     expect(page.locator(".count")).to_contain_text("More than 1 requests match")
-    summary = page.get_by_role("region", name="Exact total and requests per month")
+    summary = page.get_by_role("region", name="Exact total and timeline")
     expect(summary).to_contain_text(f"{total} requests match in all")
     expect(summary.locator("figure.timeline")).to_be_visible()

@@ -52,10 +52,10 @@ class DeploymentAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["country", ("equipment_type", "system"), "unit", "description", "status", "published"]}),
         ("How many", {"fields": [("quantity", "personnel")]}),
-        ("Where", {"fields": ["location", "region", "host_country", ("latitude", "longitude")]}),
+        ("Where", {"fields": ["location", "region", "host_country", ("latitude", "longitude", "location_precision")]}),
         ("When", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Why and notes", {"fields": ["purpose", "notes", "internal_notes"]}),
-        ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["external_id", "created_at", "published_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):

@@ -19,7 +19,10 @@ from django.dispatch import receiver
 from reversion.admin import VersionAdmin
 from reversion.signals import pre_revision_commit
 
+from tracker.models import INTEGER_RANGE
+
 from . import locking
+from .changelists import RangeCheckedLookups
 from .partial_dates import clean_partial_dates, use_partial_dates
 
 _reason = contextvars.ContextVar("change_reason", default="")
@@ -76,7 +79,7 @@ class HistoryForm(GradesChosenForm):
         return cleaned
 
 
-class HistoryAdmin(ChooseGrades, VersionAdmin):
+class HistoryAdmin(RangeCheckedLookups, ChooseGrades, VersionAdmin):
     form = HistoryForm
     history_latest_first = True
 
@@ -104,8 +107,10 @@ class HistoryAdmin(ChooseGrades, VersionAdmin):
                 continue
             if field.many_to_one:
                 try:
-                    field.target_field.to_python(value)
+                    key = field.target_field.to_python(value)
                 except ValidationError:
+                    key = None
+                if key is None or (isinstance(key, int) and key not in INTEGER_RANGE):
                     del initial[name]
         return initial
 

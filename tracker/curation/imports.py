@@ -21,6 +21,8 @@ from tracker.models import (
 )
 from tracker.models.imports import UPLOAD_KEPT_DAYS
 
+from .changelists import RangeCheckedLookups
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="Our requests or deployments CSV, or a SIPRI trade register (classic or current).")
@@ -47,7 +49,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
     """Every import, dry run or applied; the upload page is a thin front for tracker.intake."""
 
     list_display = [

@@ -47,7 +47,7 @@ class CitationInline(ChooseGrades, admin.TabularInline):
 class PublishableAdmin(BigChangelist, HistoryAdmin):
     form = PublishableForm
     actions = ["publish", "unpublish"]
-    readonly_fields = ["external_id", "created_at", "updated_at"]
+    readonly_fields = ["external_id", "created_at", "published_at", "updated_at"]
     list_per_page = 50
 
     @admin.action(description="Publish selected records (those with at least one citation)", permissions=["change"])

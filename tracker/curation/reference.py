@@ -57,10 +57,25 @@ class EquipmentTypeAdmin(HistoryAdmin):
         return obj.system_count
 
 
+class PossibleDuplicateFilter(admin.SimpleListFilter):
+    title = "possible duplicates"
+    parameter_name = "variants"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Spelled like another system of its type (case, spaces, hyphens)")]
+
+    def queryset(self, request, queryset):
+        return queryset.possible_duplicates() if self.value() == "yes" else queryset
+
+
 @admin.register(System)
 class SystemAdmin(HistoryAdmin):
     list_display = ["designation", "equipment_type", "manufacturer", "origin_country"]
-    list_filter = ["equipment_type", ("origin_country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "equipment_type",
+        PossibleDuplicateFilter,
+        ("origin_country", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["equipment_type", "origin_country"]
     search_fields = ["designation", "manufacturer", "description"]
     autocomplete_fields = ["origin_country", "equipment_type"]

@@ -177,7 +177,7 @@ class ArmsRequestAdmin(PublishableAdmin):
             {"fields": [("date", "date_precision", "date_estimated"), "channel", ("requested_by", "addressed_to")]},
         ),
         ("Notes", {"fields": ["notes", "internal_notes"]}),
-        ("Record", {"fields": ["external_id", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["external_id", "created_at", "published_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):

@@ -1,14 +1,11 @@
-"""Aggregates shown on pages and in CSV: the who-asked-whom matrix and the monthly timeline."""
+"""Aggregates shown on pages and in CSV: the who-asked-whom matrix (timelines are in timelines.py)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from tracker.dates import DatePrecision
 from tracker.models import Country
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @dataclass
@@ -77,61 +74,3 @@ def who_asked_whom(requests, limit=None):
         row_totals=row_totals,
         column_totals=column_totals,
     )
-
-
-@dataclass
-class Timeline:
-    """Requests per month; those dated only to a year are counted per year, never put in a month."""
-
-    months: list  # (year, month, count) for every month in the range, zeros included
-    year_only: dict  # year -> count
-    undated: int
-
-    @property
-    def largest(self):
-        return max((n for _, _, n in self.months), default=0)
-
-    def bars(self, width=720, height=120):
-        """Geometry for the SVG: one bar per month, labelled every January (and at the start)."""
-        if not self.months:
-            return []
-        step = width / len(self.months)
-        scale = (height - 20) / (self.largest or 1)
-        bars = []
-        for i, (year, month, n) in enumerate(self.months):
-            h = n * scale
-            bars.append(
-                {
-                    "x": round(i * step + 1, 1),
-                    "y": round(height - 20 - h, 1),
-                    "w": round(max(step - 2, 1), 1),
-                    "h": round(h, 1),
-                    "count": n,
-                    "label": f"{MONTHS[month - 1]} {year}",
-                    "tick": year if month == 1 or i == 0 else None,
-                }
-            )
-        return bars
-
-
-def timeline(requests):
-    counts = (
-        requests.order_by()
-        .filter(date__isnull=False)
-        .values_list("date__year", "date__month", "date_precision")
-        .annotate(n=Count("id"))
-    )
-    by_month, year_only = Counter(), Counter()
-    for year, month, precision, n in counts:
-        if precision == DatePrecision.YEAR:
-            year_only[year] += n
-        else:
-            by_month[(year, month)] += n
-    undated = requests.order_by().filter(date__isnull=True).count()
-    months = []
-    if by_month:
-        (y, m), last = min(by_month), max(by_month)
-        while (y, m) <= last:
-            months.append((y, m, by_month[(y, m)]))
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return Timeline(months=months, year_only=dict(sorted(year_only.items())), undated=undated)

@@ -14,7 +14,6 @@ from tracker.dates import DatePrecision, NotADate, parse_partial, period_end
 from tracker.models import (
     ArmsRequest,
     Citation,
-    Country,
     Delivery,
     Deployment,
     DeploymentStatus,
@@ -22,10 +21,12 @@ from tracker.models import (
     Reliability,
     RequestItem,
     RequestStatus,
+    Source,
     System,
 )
 from tracker.models.deliveries import FIRST_YEAR, LAST_YEAR
 
+from .country_filter import CountryNamesOnce, country_filter
 from .pagination import Key, ordering
 
 # ------------------------------------------------------------------ fields
@@ -63,19 +64,6 @@ class CodeListField(forms.Field):
         if missing:
             raise forms.ValidationError(f"Unknown {self.noun} code: {', '.join(missing)}.")
         return found
-
-
-def resolve_countries(codes):
-    """ISO alpha-2 codes, any case; a number names a non-state party (which has no ISO code)."""
-    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
-    number = re.compile(r"[0-9]{1,17}")
-    keys = [c if number.fullmatch(c) else c.upper() for c in codes]
-    iso2 = {k for k in keys if not number.fullmatch(k)}
-    pks = {int(k) for k in keys if number.fullmatch(k)}
-    # Non-state parties only once in public use: one made for drafts is as unknown as a made-up number.
-    found = Country.objects.filter(Q(iso2__in=iso2) | Q(pk__in=pks, iso2__isnull=True)).public()
-    by_key = {c.code: c for c in found}
-    return in_order(keys, by_key, codes)
 
 
 def slug_resolver(queryset):
@@ -148,10 +136,6 @@ class CodeListFilter(django_filters.Filter):
         super().__init__(*args, resolve=resolve, noun=noun, **kwargs)
 
 
-def country_filter(label, method):
-    return CodeListFilter(label=label, method=method, resolve=resolve_countries, noun="country")
-
-
 def type_filter(method):
     return CodeListFilter(
         label="Equipment type", method=method, resolve=slug_resolver(EquipmentType.objects.all), noun="equipment type"
@@ -162,6 +146,17 @@ def system_filter(method):
     return CodeListFilter(
         label="System", method=method, resolve=slug_resolver(System.objects.in_public_use), noun="system"
     )
+
+
+def resolve_sources(codes):
+    """Sources by number; one that no published record cites is as unknown as a number nobody made."""
+    keys = [c if re.fullmatch(r"[0-9]{1,17}", c) else "" for c in codes]
+    found = Source.objects.in_public_use().filter(pk__in=[int(k) for k in keys if k])
+    return in_order(keys, {str(source.pk): source for source in found}, codes)
+
+
+def source_filter(method):
+    return CodeListFilter(label="Source", method=method, resolve=resolve_sources, noun="source")
 
 
 def overlaps_from(field, precision_field, first_day):
@@ -206,7 +201,7 @@ class SortFilter(django_filters.ChoiceFilter):
         return qs.order_by(*ordering(self.chosen(value)[1]))
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(CountryNamesOnce, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
     country = country_filter("Either side", "filter_country")
     requester = country_filter("Requester", "filter_requester")
@@ -216,6 +211,7 @@ class RequestFilter(django_filters.FilterSet):
     status = ChoicesFilter(label="Status", choices=RequestStatus.choices)
     date_from = PartialDateFilter(label="From", method="filter_date_from")
     date_to = PartialDateFilter(label="To", method="filter_date_to")
+    precision = ChoicesFilter(label="Date known to", field_name="date_precision", choices=DatePrecision.choices)
     reliability = django_filters.ChoiceFilter(
         label="Sources graded at least", choices=Reliability.choices, method="filter_reliability"
     )
@@ -223,6 +219,7 @@ class RequestFilter(django_filters.FilterSet):
     delivered_in = YearFilter(label="Delivered in", method="delivery_years")
     delivered_from = YearFilter(label="Delivered from", method="delivery_years")
     delivered_to = YearFilter(label="Delivered up to", method="delivery_years")
+    source = source_filter("filter_source")
     sort = SortFilter(REQUEST_SORTS)
 
     class Meta:
@@ -266,23 +263,37 @@ class RequestFilter(django_filters.FilterSet):
             return qs
         return qs.filter(Exists(Citation.objects.filter(request=OuterRef("pk"), source__reliability__lte=grade)))
 
+    def filter_source(self, qs, name, sources):
+        return qs.filter(Exists(Citation.objects.filter(request=OuterRef("pk"), source__in=sources))) if sources else qs
+
     def delivery_years(self, qs, name, year):
         return qs  # filter_queryset applies the three together
+
+    def delivered_years(self):
+        """The delivery years asked for, as lookups on Delivery ({"year__gte": 1998, …}); empty if none."""
+        data, years = self.form.cleaned_data, {}
+        for name, lookup in (("delivered_in", "year"), ("delivered_from", "year__gte"), ("delivered_to", "year__lte")):
+            if data.get(name) is not None:
+                years[lookup] = data[name]
+        return years
 
     def filter_queryset(self, queryset):
         """Requests with an item delivered in that year (or within the range), by its deliveries by year."""
         qs = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        years = {}
-        if data.get("delivered_in") is not None:
-            years["year"] = data["delivered_in"]
-        if data.get("delivered_from") is not None:
-            years["year__gte"] = data["delivered_from"]
-        if data.get("delivered_to") is not None:
-            years["year__lte"] = data["delivered_to"]
+        years = self.delivered_years()
         if not years:
             return qs
         return qs.filter(Exists(Delivery.objects.filter(item__request=OuterRef("pk"), **years)))
+
+    def item_filters(self):
+        """The filters that each ask for an item (type, system, delivery years), as chosen, leaving out those not
+        given: {"type": [EquipmentType], "system": [System], "delivered": {year lookups}}.
+
+        A request matches when it has items that satisfy them; the requests CSV (one row per item) says which
+        of its items satisfy them all (item_matched)."""
+        data = self.form.cleaned_data
+        chosen = {"type": data.get("type"), "system": data.get("system"), "delivered": self.delivered_years()}
+        return {name: value for name, value in chosen.items() if value}
 
 
 # -------------------------------------------------------------- deployments
@@ -296,7 +307,7 @@ DEPLOYMENT_SORTS = {
 }
 
 
-class DeploymentFilter(django_filters.FilterSet):
+class DeploymentFilter(CountryNamesOnce, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
     country = country_filter("Deploying country", "filter_country")
     host = country_filter("Host country", "filter_host")
@@ -304,6 +315,7 @@ class DeploymentFilter(django_filters.FilterSet):
     system = system_filter("filter_system")
     status = ChoicesFilter(label="Status", choices=DeploymentStatus.choices)
     active_on = PartialDateFilter(label="Active on", method="filter_active_on")
+    source = source_filter("filter_source")
     sort = SortFilter(DEPLOYMENT_SORTS)
 
     class Meta:
@@ -313,17 +325,7 @@ class DeploymentFilter(django_filters.FilterSet):
     COUNTRY_PARAMS = ("country", "host")
 
     def search(self, qs, name, value):
-        for word in value.split():
-            qs = qs.filter(
-                Q(unit__icontains=word)
-                | Q(description__icontains=word)
-                | Q(location__icontains=word)
-                | Q(region__icontains=word)
-                | Q(purpose__icontains=word)
-                | Q(notes__icontains=word)
-                | Q(system__designation__icontains=word)
-            )
-        return qs
+        return qs.matching(value)
 
     def filter_country(self, qs, name, countries):
         return qs.filter(country__in=countries) if countries else qs
@@ -346,3 +348,8 @@ class DeploymentFilter(django_filters.FilterSet):
         # End dates are stored as the last day of their period.
         not_ended = Q(end_date__gte=first) | (Q(end_date__isnull=True) & ~Q(status=DeploymentStatus.ENDED))
         return qs.filter(started, not_ended)
+
+    def filter_source(self, qs, name, sources):
+        if not sources:
+            return qs
+        return qs.filter(Exists(Citation.objects.filter(deployment=OuterRef("pk"), source__in=sources)))

@@ -14,10 +14,11 @@ from django.core import signing
 from django.db import models
 from django.db.models import F, Q, prefetch_related_objects
 
+from tracker.models import INTEGER_RANGE
+
 CURSOR_SALT = "tracker.pagination.cursor"
 MAX_CURSOR_LENGTH = 2000
 MAX_TEXT_VALUE = 1000
-INTEGER_RANGE = range(-(2**63), 2**63)  # what the databases store; beyond it SQLite raises OverflowError
 
 
 class BadCursor(ValueError):

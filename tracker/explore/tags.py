@@ -7,8 +7,9 @@ PAGE_PARAMS = ("page", "after", "before")
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key, label, default="-date"):
-    """A column header that sorts by key, then flips; says which way it sorts now."""
+def sort_header(context, key, label, default="-date", descending_first=False):
+    """A column header that sorts by key (by -key first if descending_first: counts read most first), then flips;
+    says which way it sorts now."""
     request = context["request"]
     current = request.GET.get("sort") or default
     params = request.GET.copy()
@@ -19,7 +20,7 @@ def sort_header(context, key, label, default="-date"):
     elif current == f"-{key}":
         params["sort"], arrow, state = key, " ▼", "descending"
     else:
-        params["sort"], arrow, state = key, "", ""
+        params["sort"], arrow, state = f"-{key}" if descending_first else key, "", ""
     return format_html(
         '<a href="?{}" class="sort" data-sort-state="{}">{}<span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">{}</span></a>',
@@ -93,3 +94,13 @@ def date_estimate_mark(is_estimate):
 def values_of(chosen, name):
     """The values of one query parameter, from the view's {parameter: [values]}."""
     return chosen.get(name, [])
+
+
+@register.simple_tag
+def country_label(country):
+    """A country as the matrix labels both its axes: its name with its code, the code set apart."""
+    return format_html(
+        '<span class="country-label"><span class="name">{}</span> <span class="code">({})</span></span>',
+        country.name,
+        country.code,
+    )

@@ -9,8 +9,9 @@ from django.utils.text import slugify
 from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System, count_up_to
 
 from . import pagination, reports
-from .aggregates import timeline, who_asked_whom
+from .aggregates import who_asked_whom
 from .filters import DeploymentFilter, RequestFilter
+from .timelines import timeline
 
 PER_PAGE = 50
 COUNT_CAP = 1000  # a list page counts this many rows at most; its summary fragment counts them all
@@ -55,7 +56,7 @@ def choices_context(request, filterset):
     """
     valid = filterset.is_valid()
     return {
-        "countries": Country.objects.public().only("name", "iso2"),
+        "countries": filterset.country_names().countries,  # the rows the country parameters were read from
         "types": EquipmentType.objects.only("name", "slug"),
         "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
@@ -95,7 +96,7 @@ def csv_response(request, kind, filterset_class, queryset, report):
     if errors:
         return error_page(request, errors)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    return report(reports.filename_for(kind, filterset), qs, base_url)
+    return report(reports.filename_for(kind, filterset), qs, base_url, filterset)
 
 
 def error_page(request, errors):
@@ -132,7 +133,7 @@ def request_summary(request):
         "tracker/request_summary.html",
         RequestFilter,
         ArmsRequest.objects.published(),
-        extra=lambda rows: {"timeline": timeline(rows)},
+        extra=lambda rows: {"timeline": timeline(rows, request.GET)},
     )
 
 
@@ -167,8 +168,9 @@ def matrix_csv(request):
     if errors:
         return error_page(request, errors)
     m = who_asked_whom(rows)
-    header = ["requester", "requester_iso2", *[f"{c.name} ({c.code})" for c in m.columns], "total"]
-    body = [[row.name, row.iso2 or "", *[n for _, n in cells], total] for row, cells, _, total in m.grid()]
+    label = "{0.name} ({0.code})".format  # both axes alike: Venezuela (VE)
+    header = ["requester", "requester_iso2", *map(label, m.columns), "total"]
+    body = [[label(row), row.iso2 or "", *[n for _, n in cells], total] for row, cells, _, total in m.grid()]
     body.append(["total", "", *[m.column_totals[c.pk] for c in m.columns], m.total])
     return reports.stream_csv(reports.filename_for("matrix", filterset), header, body)
 
@@ -220,7 +222,7 @@ def country_detail(request, code):
         "deployed_count": deployments.filter(country=country).count(),
         "hosted": deployments.filter(host_country=country)[:PROFILE_ROWS],
         "hosted_count": deployments.filter(host_country=country).count(),
-        "timeline": timeline(ArmsRequest.objects.published().involving(country)),
+        "timeline": timeline(ArmsRequest.objects.published().involving(country), {"country": country.code}),
     }
     return render(request, "tracker/country_detail.html", context)
 
@@ -236,7 +238,7 @@ def system_detail(request, slug):
         "request_count": requests.count(),
         "deployments": deployments[:PROFILE_ROWS],
         "deployment_count": deployments.count(),
-        "timeline": timeline(requests),
+        "timeline": timeline(requests, {"system": system.slug}),
     }
     return render(request, "tracker/system_detail.html", context)
 

@@ -9,7 +9,7 @@ by default only when no row has a problem.
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, reset_queries, transaction
 
 from tracker.models import (
     ImportRun,
@@ -33,6 +33,7 @@ class Outcome:
     unchanged: int = 0
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    possible_duplicates: list = field(default_factory=list)  # groups of system spellings for a curator to check
     rejects: str = ""
     encoding: str = "utf-8"  # of the file read: the rejects file is written back in it, byte for byte
     applied: bool = False
@@ -86,6 +87,16 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             writer.process(good, write=False)
         if not outcome.rows:  # raised inside the transaction: no run is recorded
             raise ImportFailed("The file has a header but no data rows: nothing to import.")
+        outcome.possible_duplicates = writer.possible_duplicates()
+        if outcome.possible_duplicates:
+            shown = "; ".join(" ~ ".join(repr(s) for s in group) for group in outcome.possible_duplicates[:20])
+            more = len(outcome.possible_duplicates) - 20
+            more = f" … and {more} more" if more > 0 else ""
+            importer.notes.append(
+                f"{len(outcome.possible_duplicates)} possible duplicate system(s), spelled alike but for case, spaces "
+                f"or hyphens, kept apart (or, differing only in case, taken as one): {shown}{more}."
+                " Check them in the admin: Systems, filter “possible duplicates”."
+            )
         outcome.notes = importer.notes
         outcome.problems.sort(key=lambda pr: (pr.line, pr.column))
         outcome.rejects = rejects.text(outcome.notes)
@@ -106,6 +117,7 @@ def run_import(kind, data, file_name, *, file_format=None, dry_run=False, skip_i
             "summary": outcome.summary(not writes),
             "problems": [pr.__dict__ for pr in outcome.problems[:MAX_PROBLEMS_STORED]],
             "notes": outcome.notes[:MAX_PROBLEMS_STORED],
+            "possible_duplicates": outcome.possible_duplicates[:MAX_PROBLEMS_STORED],
             "rejects": outcome.rejects if dry_run else "",
             "encoding": encoding,
         }
@@ -159,6 +171,8 @@ def batches(items, size=BATCH):
     items = iter(items)
     while batch := list(islice(items, size)):
         yield batch
+        # Under DEBUG Django keeps the last 9,000 queries: with bulk INSERTs, 80 MB by the end of a register.
+        reset_queries()
 
 
 def apply_preview(run, user=None):

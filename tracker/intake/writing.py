@@ -18,8 +18,10 @@ from tracker.models import (
     Source,
     System,
 )
+from tracker.models.equipment import variant_groups
 from tracker.models.history import record_each
-from tracker.models.indexing import refresh_later, refresh_search_text
+from tracker.models.indexing import refresh_deployment_text, refresh_later, refresh_search_text
+from tracker.models.publishing import stamp_first_publication
 
 BATCH = 2000
 
@@ -49,6 +51,7 @@ class Writer:
         self.field_names = {f.name for f in self.model._meta.get_fields()}
         self.system_ids = {}  # designation lower -> pk, or New
         self.system_types = {}  # designation lower -> equipment type id of that system
+        self.spellings = defaultdict(set)  # designation lower -> the spellings the file gives it
         self.person_ids = {}  # (name lower, country pk) -> pk, or New
         self.sources = {}  # key -> Source (a file cites few)
         self.taken_slugs = None
@@ -176,6 +179,7 @@ class Writer:
             for item in p.items:
                 if item["system"]:
                     wanted[item["system"].lower()] = (item["system"], item.get("system_type") or item["equipment_type"])
+                    self.spellings[item["system"].lower()].add(item["system"])
             system = p.fields.get("system")
             if system:
                 fallback = p.fields.get("equipment_type") or self.importer.types["other"]
@@ -188,6 +192,20 @@ class Writer:
                 self.system_ids[key] = pk
             for key in unknown:
                 self.system_ids.setdefault(key, New("system", wanted[key]))
+
+    def possible_duplicates(self):
+        """Groups of spellings of one system the file names: among themselves or beside the catalogue's, differing
+        only in case, spaces or hyphens within one type. Reported for a curator to check; never merged silently
+        (case aside: designations are unique whatever their case, so "COBRA" of the file is the catalogue's "Cobra")."""
+        catalogue = dict(System.objects.values_list("designation", "equipment_type_id"))
+        types = {key.lower(): type_id for key, type_id in catalogue.items()}
+        named = {}
+        for key, spellings in self.spellings.items():
+            marker = self.system_ids.get(key)
+            type_id = marker.key[1].pk if isinstance(marker, New) else types.get(key)
+            named.update(dict.fromkeys(spellings, type_id))
+        groups = variant_groups({**catalogue, **named})
+        return [group for group in groups if any(spelling in named for spelling in group)]
 
     def lookup_people(self, planned):
         wanted = {}
@@ -233,9 +251,12 @@ class Writer:
             System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.slugs[key[0]])
         )
         self.create_missing(Person, "person", lambda key: Person(name=key[0], country=key[1]))
+        now = timezone.now()
         records = [
             self.model(**self.resolved(values), published=self.publish and bool(p.citations)) for p, values in to_create
         ]
+        for record in records:  # bulk writes send no signals
+            stamp_first_publication(record, now)
         self.create(self.model, records)
         items, citations = [], []
         for (p, _), record in zip(to_create, records, strict=True):
@@ -246,6 +267,9 @@ class Writer:
             resolved = self.resolved(values)
             for name in changed:
                 setattr(obj, name, True if name == "published" else resolved[name])
+            if "published" in changed:
+                stamp_first_publication(obj, now)
+                changed.append("published_at")
             fields.update(changed)
             updates.append(obj)
             if replace_items:
@@ -253,7 +277,6 @@ class Writer:
                 items += self.items_for(p, obj)
             citations += self.citations_for(new_citations, obj)
         if updates and fields:
-            now = timezone.now()
             for obj in updates:
                 obj.updated_at = now  # bulk_update leaves auto_now fields alone
             self.model.objects.bulk_update(updates, sorted(fields | {"updated_at"}), batch_size=BATCH)
@@ -262,8 +285,11 @@ class Writer:
         self.create(Citation, citations)
         # One revision per touched record, with its items and citations as now written.
         record_each(records + [obj for _, obj, *_ in to_update], self.user, self.reason)
+        touched = [record.pk for record in records] + [obj.pk for _, obj, *_ in to_update]
         if self.model is ArmsRequest:  # bulk writes send no signals
-            refresh_search_text([record.pk for record in records] + [obj.pk for _, obj, *_ in to_update])
+            refresh_search_text(touched)
+        else:
+            refresh_deployment_text(touched)
 
     def create_missing(self, model, kind, build):
         """Create the people or systems this batch names that are still New; remember their ids."""

@@ -4,6 +4,7 @@ May import: tracker.dates, Django and django-reversion. Never explore, curation,
 This file only re-exports, so `from tracker.models import ArmsRequest` works wherever a model lives.
 """
 
+from .base import INTEGER_RANGE as INTEGER_RANGE
 from .base import choices_constraint as choices_constraint
 from .base import count_up_to as count_up_to
 from .base import non_negative as non_negative
@@ -13,9 +14,11 @@ from .deliveries import parse_deliveries as parse_deliveries
 from .deployments import Deployment as Deployment
 from .deployments import DeploymentQuerySet as DeploymentQuerySet
 from .deployments import DeploymentStatus as DeploymentStatus
+from .deployments import LocationPrecision as LocationPrecision
 from .equipment import EquipmentType as EquipmentType
 from .equipment import System as System
 from .equipment import SystemQuerySet as SystemQuerySet
+from .freshness import DataVersion as DataVersion
 from .history import record_each as record_each
 from .history import revision as revision
 from .imports import ImportKind as ImportKind

@@ -10,7 +10,8 @@ from tracker.dates import DatePrecision, format_partial, normalise, normalise_en
 from .base import choices_constraint, non_negative
 from .equipment import EquipmentType, System
 from .places import Country
-from .publishing import Publishable, PublishableQuerySet
+from .publishing import Publishable, PublishableQuerySet, first_publication_constraint, first_publication_index
+from .search import DEPLOYMENT_FTS_TABLE, narrowed
 from .sources import Citation
 
 
@@ -21,11 +22,42 @@ class DeploymentStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+class LocationPrecision(models.TextChoices):
+    """How closely a deployment's coordinates place it, finest first (after UCDP GED's where_prec codes).
+
+    A place named only in words ("the Caribbean") is given coordinates only with the precision it has.
+    """
+
+    SITE = "site", "Exact site"
+    NEAR = "near", "Near a named place (within about 25 km)"
+    AREA = "area", "Province or district"
+    REGION = "region", "Wide region or sea"
+
+
 class DeploymentQuerySet(PublishableQuerySet):
+    def with_coordinates(self):
+        return self.filter(latitude__isnull=False)
+
+    def without_coordinates(self):
+        return self.filter(latitude__isnull=True)
+
     def for_list(self):
-        return self.select_related("country", "host_country", "equipment_type", "system").prefetch_related(
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        return (
+            self.select_related("country", "host_country", "equipment_type", "system")
+            .prefetch_related(models.Prefetch("citations", queryset=Citation.objects.select_related("source")))
+            .defer("search_text")
         )
+
+    def matching(self, text):
+        """The ?q= search: every word of text, as a prefix, in the deployment's search document (models/search.py).
+
+        Reads the first matches now (search.narrowed()): a query, whether or not this queryset is used.
+        """
+        return narrowed(self, text, DEPLOYMENT_FTS_TABLE)[0]
+
+    def matching_counted(self, text):
+        """(matching(text), how many match, counted up to search.FEW + 1; None if text has no words)."""
+        return narrowed(self, text, DEPLOYMENT_FTS_TABLE)
 
 
 class Deployment(Publishable):
@@ -72,6 +104,14 @@ class Deployment(Publishable):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    location_precision = models.CharField(
+        "precision of the coordinates",
+        max_length=6,
+        choices=LocationPrecision.choices,
+        blank=True,
+        help_text="How closely the coordinates place it: a base, near a town, a province, a wide region or sea. "
+        "Empty without coordinates, or when no source says.",
+    )
     start_date = models.DateField(null=True, blank=True)
     start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     end_date = models.DateField(
@@ -80,6 +120,8 @@ class Deployment(Publishable):
     end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     status = models.CharField(max_length=10, choices=DeploymentStatus.choices, default=DeploymentStatus.ANNOUNCED)
     purpose = models.TextField(blank=True, help_text="As stated by the deploying country or the sources.")
+    # What ?q= searches, derived from the fields above, the system and the type (models/search.py); indexed.
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = DeploymentQuerySet.as_manager()
 
@@ -109,14 +151,24 @@ class Deployment(Publishable):
                 name="deployment_coordinates_valid",
                 violation_error_message="Coordinates need both latitude (-90…90) and longitude (-180…180).",
             ),
+            models.CheckConstraint(
+                condition=Q(location_precision="") | Q(latitude__isnull=False),
+                name="deployment_location_precision_needs_coordinates",
+                violation_error_message="A precision qualifies coordinates: give the coordinates too.",
+            ),
+            choices_constraint(
+                "location_precision", LocationPrecision, "deployment_location_precision_valid", blank=True
+            ),
             choices_constraint("status", DeploymentStatus, "deployment_status_valid"),
             *partial_date_constraints("deployment", "start_date", "start_precision"),
             *partial_date_constraints("deployment", "end_date", "end_precision"),
+            first_publication_constraint("deployment"),
         ]
         indexes = [
             models.Index(fields=["start_date"], name="deployment_start_idx"),
             models.Index(fields=["status"], name="deployment_status_idx"),
             models.Index(fields=["published", "start_date"], name="deployment_published_start_idx"),
+            first_publication_index("deployment"),
         ]
 
     def __str__(self):

@@ -1,13 +1,16 @@
 """Countries and the other parties to a deal: ISO 3166-1 states, former and unrecognised states, non-state
 parties, international organisations and the unknown party."""
 
+import re
+
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from .base import choices_constraint
+from .base import choices_constraint, published_citations, used_by
+from .names import key_words, starts_words
 
 
 class CountryKind(models.TextChoices):
@@ -32,6 +35,24 @@ class CountryQuerySet(models.QuerySet):
     def in_public_use(self):
         return self.filter(self.in_public_use_condition())
 
+    def named(self, text):
+        """Countries and parties the text names: its ISO alpha-2 or alpha-3 code (VE, ven), or words that each begin
+        a word of a name (names_of): "venez", "côte d'iv", "hezbollah", "huthi". Read and matched here, in
+        Python, the same on both databases: a few hundred rows, one query, run now. Parties only once in public
+        use (as public()), checked only when the text names one. Ordered by name, a code typed whole first."""
+        words, code = key_words(text), text.strip().upper()
+        if not words:
+            return self.none()
+        states, parties = [], []
+        for pk, iso2, iso3, *names in self.values_list("pk", "iso2", "iso3", "name", "official_name", "notes"):
+            if code in (iso2, iso3) or any(starts_words(words, key_words(n)) for n in names_of(*names)):
+                (states if iso2 else parties).append(pk)
+        found = self.filter(pk__in=states)
+        if parties:
+            found = self.filter(Q(pk__in=states) | (Q(pk__in=parties) & self.in_public_use_condition()))
+        coded = Q(iso2=code) | Q(iso3=code)
+        return found.alias(coded=Case(When(coded, then=Value(0)), default=Value(1))).order_by("coded", "name")
+
     @staticmethod
     def in_public_use_condition():
         """Named by a published record (asking, asked, deploying, hosting) or the origin of a system in public use.
@@ -39,17 +60,25 @@ class CountryQuerySet(models.QuerySet):
         A party without ISO code made or used only for drafts stays unknown to the public (its page is a 404,
         filters refuse it): its name alone would tell what curators are working on.
         """
-        requests = apps.get_model("tracker", "ArmsRequest").objects.published()
-        deployments = apps.get_model("tracker", "Deployment").objects.published()
+        request, deployment = apps.get_model("tracker", "ArmsRequest"), apps.get_model("tracker", "Deployment")
+        requests, deployments = published_citations()
         systems = apps.get_model("tracker", "System").objects.in_public_use()
-        here = OuterRef("pk")
         return (
-            Exists(requests.filter(requester=here))
-            | Exists(requests.filter(supplier=here))
-            | Exists(deployments.filter(country=here))
-            | Exists(deployments.filter(host_country=here))
-            | Exists(systems.filter(origin_country=here))
+            used_by(requests, "request__requester", request, "requester")
+            | used_by(requests, "request__supplier", request, "supplier")
+            | used_by(deployments, "deployment__country", deployment, "country")
+            | used_by(deployments, "deployment__host_country", deployment, "host_country")
+            | used_by(systems, "origin_country")
         )
+
+
+def names_of(name, official_name, notes):
+    """What a party is called: its name, its ISO name, and SIPRI's names, which the reference data keeps in the
+    notes of a party without ISO code ("SIPRI: Houthi rebels (Yemen)*, in older editions Huthi rebels (Yemen)*.")."""
+    return [name, official_name, *SIPRI_NAME.findall(notes)]
+
+
+SIPRI_NAME = re.compile(r"(?:SIPRI: |older editions )([^,.]+?)\*+")
 
 
 class Country(models.Model):

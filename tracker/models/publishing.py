@@ -1,9 +1,12 @@
-"""What requests and deployments share: the published flag, its rule (no record without a source), record keys."""
+"""What requests and deployments share: the published flag, its rule (no record without a source), record keys,
+and when a record was first published (what feeds sort by)."""
 
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_save
+from django.utils import timezone
 
 from .history import each_in_its_revision
 from .sources import Citation
@@ -16,6 +19,14 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         """What the public sees: published, and cited (even if a write bypassed validation)."""
         return self.filter(self.cited_condition(), published=True)
+
+    def latest_published_first(self):
+        """The feeds' order: the most recently (first) published first, read from index *_published_at_idx.
+
+        `published` leads although every row here is published: neither database treats the filter on a
+        boolean as fixing the index's first column, and both sort every row without it.
+        """
+        return self.order_by("-published", "-published_at", "-id")
 
     def uncited(self):
         return self.exclude(self.cited_condition())
@@ -38,7 +49,48 @@ class PublishableQuerySet(models.QuerySet):
 
 def set_published(obj, value):
     obj.published = value
-    obj.save(update_fields=["published", "updated_at"])
+    stamp_first_publication(obj)
+    obj.save(update_fields=["published", "published_at", "updated_at"])
+
+
+def stamp_first_publication(obj, now=None):
+    """A record published for the first time gets its published_at; it keeps it for good (unpublished too).
+
+    Every path that publishes passes here: model validation (clean), every ORM save (the pre_save signal,
+    raw saves included), and the bulk writers, which send no signal and call it themselves.
+    """
+    if obj.published and obj.published_at is None:
+        obj.published_at = now or timezone.now()
+
+
+def first_publication_on_save(sender, instance, raw=False, **kwargs):
+    """pre_save: stamp_first_publication(), also for raw saves (a revert of a revision written before the field
+    existed restores published without published_at: the stored time is kept then, not replaced by now)."""
+    if raw and instance.published and instance.published_at is None and instance.pk is not None:
+        stored = sender._base_manager.filter(pk=instance.pk).values_list("published_at", flat=True)
+        instance.published_at = next(iter(stored), None)
+    stamp_first_publication(instance)
+
+
+def connect_signals():
+    """Called from TrackerConfig.ready(), for every concrete Publishable model."""
+    for model in Publishable.__subclasses__():
+        pre_save.connect(first_publication_on_save, sender=model, dispatch_uid=f"first_publication_{model.__name__}")
+
+
+def first_publication_constraint(prefix):
+    """Published implies a published_at (a draft may keep the one it had: first publication is for good)."""
+    return models.CheckConstraint(
+        condition=models.Q(published=False) | models.Q(published_at__isnull=False),
+        name=f"{prefix}_published_has_published_at",
+        violation_error_message="A published record says when it was first published (published_at).",
+    )
+
+
+def first_publication_index(prefix):
+    """For latest_published_first(): the feeds read the latest published rows from it, newest first. The id
+    breaks ties (a bulk import publishes thousands at one time), so no sort is needed even then."""
+    return models.Index(fields=["published", "published_at", "id"], name=f"{prefix}_published_at_idx")
 
 
 class Publishable(models.Model):
@@ -47,6 +99,13 @@ class Publishable(models.Model):
     notes = models.TextField("public notes", blank=True)
     internal_notes = models.TextField(blank=True, help_text="Curators only; never shown publicly.")
     published = models.BooleanField(default=False, help_text="Drafts never show outside the admin.")
+    published_at = models.DateTimeField(
+        "first published",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the record was first published: it enters the Atom feeds then. Kept if unpublished.",
+    )
     uid = models.UUIDField(
         "record key",
         default=uuid.uuid4,
@@ -93,3 +152,4 @@ class Publishable(models.Model):
             raise ValidationError(
                 {"published": "Cite at least one source before publishing; save it as a draft until then."}
             )
+        stamp_first_publication(self)

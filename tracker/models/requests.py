@@ -1,7 +1,7 @@
 """Arms requests and their items: who asked whom for what, when, and how it ended."""
 
 from django.core.validators import MinValueValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
@@ -11,8 +11,8 @@ from .base import choices_constraint, estimate_has_value, non_negative
 from .equipment import EquipmentType, System
 from .people import Person
 from .places import Country
-from .publishing import Publishable, PublishableQuerySet
-from .search import matching
+from .publishing import Publishable, PublishableQuerySet, first_publication_constraint, first_publication_index
+from .search import FTS_TABLE, narrowed
 from .sources import Citation
 
 
@@ -72,8 +72,15 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         return self.for_list().prefetch_related("items__deliveries")
 
     def matching(self, text):
-        """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py)."""
-        return self.filter(matching(text, connections[self.db].vendor))
+        """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py).
+
+        Reads the first matches now (search.narrowed()): a query, whether or not this queryset is used.
+        """
+        return narrowed(self, text, FTS_TABLE)[0]
+
+    def matching_counted(self, text):
+        """(matching(text), how many match, counted up to search.FEW + 1; None if text has no words)."""
+        return narrowed(self, text, FTS_TABLE)
 
 
 class ArmsRequest(Publishable):
@@ -126,11 +133,13 @@ class ArmsRequest(Publishable):
             choices_constraint("channel", Channel, "request_channel_valid"),
             *partial_date_constraints("request", "date", "date_precision"),
             estimate_has_value("date", "date_estimated", "request_date_estimate_has_date"),
+            first_publication_constraint("request"),
         ]
         indexes = [
             models.Index(fields=["date"], name="request_date_idx"),
             models.Index(fields=["status"], name="request_status_idx"),
             models.Index(fields=["published", "date"], name="request_published_date_idx"),
+            first_publication_index("request"),
         ]
 
     def __str__(self):

@@ -1,13 +1,16 @@
 """Sources and the citations that tie each claim to one, with their Admiralty grades."""
 
+from django.apps import apps
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
 
-from .base import choices_constraint
+from .base import choices_constraint, published_citations, used_by
+from .names import words_start
 
 
 class Reliability(models.TextChoices):
@@ -51,6 +54,26 @@ web_url = URLValidator(
 )
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited_publicly(self):
+        """Sources a published record cites; the others (cited only by drafts, or not at all) stay private."""
+        requests = apps.get_model("tracker", "ArmsRequest").objects.published()
+        deployments = apps.get_model("tracker", "Deployment").objects.published()
+        cited = Citation.objects.filter(source=models.OuterRef("pk"))
+        return self.filter(
+            models.Exists(cited.filter(request__in=requests)) | models.Exists(cited.filter(deployment__in=deployments))
+        )
+
+    def in_public_use(self):
+        """Sources a published request or deployment cites (a citation of a published record is its source)."""
+        requests, deployments = published_citations()
+        return self.filter(used_by(requests, "source") | used_by(deployments, "source"))
+
+    def named(self, text):
+        """Each word typed begins a word of the outlet or the title: "post venezuela" (models/names.py)."""
+        return self.filter(words_start(Concat("outlet", Value(" "), "title"), text))  # NAME_KEYS' SQL
+
+
 class Source(models.Model):
     """One publication or document."""
 
@@ -70,6 +93,8 @@ class Source(models.Model):
         help_text="Admiralty grade of the source as a whole.",
     )
     notes = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "outlet", "title"]

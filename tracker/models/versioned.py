@@ -17,7 +17,7 @@ FOLLOW = {
     Delivery: ("item",),
     Citation: ("request", "deployment"),
 }
-EXCLUDE = {ArmsRequest: ("search_text",)}  # derived from the rest; rebuilt on save
+EXCLUDE = {ArmsRequest: ("search_text",), Deployment: ("search_text",)}  # derived from the rest; rebuilt on save
 
 
 def register_all():

@@ -11,6 +11,7 @@ as it is, so a curator's later edits survive a reload.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -218,6 +219,9 @@ BUILDUP_PURPOSE = (
     "that Washington said were involved in the illegal drug trade."
 )
 BUILDUP_NOTES = 'Built up "in recent months" before the 2025 report; the start date is not reported.'
+# The article places the build-up only "in the Caribbean": the middle of the Caribbean Sea, at the precision of a
+# wide region or sea, so the map draws it as that and nothing finer.
+CARIBBEAN = {"latitude": Decimal("15.00000"), "longitude": Decimal("-75.00000"), "location_precision": "region"}
 
 DEPLOYMENTS = [
     {
@@ -367,6 +371,7 @@ def _add_deployment(spec, countries, types, sources):
             description=spec["description"],
             location="Caribbean",
             region="Caribbean",
+            **CARIBBEAN,
             status=spec["status"],
             purpose=spec["purpose"],
             notes=spec["notes"],

@@ -30,13 +30,14 @@ from tracker.models import (
     DeploymentStatus,
     EquipmentType,
     HelpKind,
+    LocationPrecision,
     Person,
     RequestItem,
     RequestStatus,
     Source,
     System,
 )
-from tracker.models.search import search_document
+from tracker.models.search import deployment_document, search_document
 from tracker.reference import EQUIPMENT_TYPES
 
 BATCH = 10_000
@@ -96,6 +97,7 @@ class Generator:
         self.say = stdout or (lambda message: None)
         self.counts = Counts()
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.stamps = (self.now,) * 3  # created_at, updated_at, published_at: published as written
         states = list(Country.objects.states().order_by("iso2").values_list("pk", "iso2", "name"))
         self.names = {pk: name for pk, _, name in states}
         self.by_iso = {iso2: pk for pk, iso2, _ in states}
@@ -248,7 +250,7 @@ class Generator:
                 notes = "" if self.rng.random() < 0.8 else "SYNTHETIC note: quantities as reported."
                 search = search_document(summary, notes, [by_name, to_name], [t for triple in texts for t in triple])
                 requests.append(
-                    (pk, notes, "", True, self.uid(), f"synthetic:{pk}", self.now, self.now, requester, supplier)
+                    (pk, notes, "", True, self.uid(), f"synthetic:{pk}", *self.stamps, requester, supplier)
                     + (by_id, to_id, date, precision, self.rng.choice(channels), statuses(), summary, search)
                 )
                 self.citations("request", pk, citations)
@@ -278,17 +280,21 @@ class Generator:
                 if status == DeploymentStatus.ENDED and start:
                     end, end_precision = connection.ops.adapt_datefield_value(datetime.date(2026, 12, 31)), "year"
                 host = self.rng.choice(self.all_states) if self.rng.random() < 0.6 else None
-                lat, lon = (None, None)
+                lat, lon, where = (None, None, "")
                 if self.rng.random() < 0.3:
                     lat, lon = round(self.rng.uniform(-60, 70), 5), round(self.rng.uniform(-180, 180), 5)
+                    where = self.rng.choice(["", *LocationPrecision.values])
                 quantity = self.rng.choice([None, self.rng.randint(1, 50)])
                 personnel = self.rng.choice([None, None, self.rng.randint(10, 5000)])
+                unit, description = f"SYNTHETIC unit {pk % 500}", f"SYNTHETIC {self.rng.choice(VOCABULARY[slug][1])}"
+                region = self.rng.choice(["Caribbean", "Black Sea", "Persian Gulf", "South China Sea"])
+                parts = (unit, description, "", region, "SYNTHETIC purpose", "")
+                search = deployment_document(*parts, self.system_names.get(system), self.type_names[slug])
                 rows.append(
-                    (pk, "", "", True, self.uid(), f"synthetic:{pk}", self.now, self.now, country, type_id, system)
-                    + (f"SYNTHETIC unit {pk % 500}", f"SYNTHETIC {self.rng.choice(VOCABULARY[slug][1])}", quantity)
-                    + (personnel, "", self.rng.choice(["Caribbean", "Black Sea", "Persian Gulf", "South China Sea"]))
-                    + (host if host != country else None, lat, lon, start, start_precision, end, end_precision)
-                    + (status, "SYNTHETIC purpose")
+                    (pk, "", "", True, self.uid(), f"synthetic:{pk}", *self.stamps, country, type_id, system)
+                    + (unit, description, quantity, personnel, "", region)
+                    + (host if host != country else None, lat, lon, where, start, start_precision, end, end_precision)
+                    + (status, "SYNTHETIC purpose", search)
                 )
                 self.citations("deployment", pk, citations)
             self.copy(Deployment, DEPLOYMENT_FIELDS, rows)
@@ -314,65 +320,17 @@ class Generator:
                 cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-REQUEST_FIELDS = [
-    "id",
-    "notes",
-    "internal_notes",
-    "published",
-    "uid",
-    "external_id",
-    "created_at",
-    "updated_at",
-    "requester",
-    "supplier",
-    "requested_by",
-    "addressed_to",
-    "date",
-    "date_precision",
-    "channel",
-    "status",
-    "summary",
-    "search_text",
-]
-ITEM_FIELDS = [
-    "request",
-    "equipment_type",
-    "system",
-    "description",
-    "help_kind",
-    "hedged",
-    "quantity_requested",
-    "quantity_delivered",
-]
+# Column lists in the order the generator's row tuples give them.
+PUBLISHABLE_FIELDS = ["id", "notes", "internal_notes", "published", "uid", "external_id", "created_at", "updated_at"]
+PUBLISHABLE_FIELDS += ["published_at"]
+REQUEST_FIELDS = PUBLISHABLE_FIELDS + ["requester", "supplier", "requested_by", "addressed_to", "date"]
+REQUEST_FIELDS += ["date_precision", "channel", "status", "summary", "search_text"]
+ITEM_FIELDS = ["request", "equipment_type", "system", "description", "help_kind", "hedged", "quantity_requested"]
+ITEM_FIELDS += ["quantity_delivered"]
 CITATION_FIELDS = ["source", "request", "deployment", "quote", "location", "credibility"]
-DEPLOYMENT_FIELDS = [
-    "id",
-    "notes",
-    "internal_notes",
-    "published",
-    "uid",
-    "external_id",
-    "created_at",
-    "updated_at",
-    "country",
-    "equipment_type",
-    "system",
-    "unit",
-    "description",
-    "quantity",
-    "personnel",
-    "location",
-    "region",
-    "host_country",
-    "latitude",
-    "longitude",
-    "start_date",
-    "start_precision",
-    "end_date",
-    "end_precision",
-    "status",
-    "purpose",
-]
+DEPLOYMENT_FIELDS = PUBLISHABLE_FIELDS + ["country", "equipment_type", "system", "unit", "description", "quantity"]
+DEPLOYMENT_FIELDS += ["personnel", "location", "region", "host_country", "latitude", "longitude", "location_precision"]
+DEPLOYMENT_FIELDS += ["start_date", "start_precision", "end_date", "end_precision", "status", "purpose", "search_text"]
 
 
 def generate(requests=0, deployments=0, systems=0, persons=0, seed=1, stdout=None):

@@ -8,10 +8,12 @@ memory would then grow with the file. Text cells a spreadsheet would run as a
 formula are neutralised; numbers stay numbers.
 """
 
+from tracker.columns import CITATION_COLUMNS as CITATION_COLUMNS
 from tracker.columns import DEPLOYMENT_COLUMNS as DEPLOYMENT_COLUMNS
 from tracker.columns import REQUEST_COLUMNS as REQUEST_COLUMNS
 
 from .cells import neutralise as neutralise
+from .citations import citation_report as citation_report
 from .deployments import deployment_report as deployment_report
 from .requests import RequestReport as RequestReport
 from .requests import copy_blocks as copy_blocks

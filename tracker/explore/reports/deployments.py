@@ -11,10 +11,10 @@ from .cells import DEPLOYMENT_STATUSES
 from .streaming import chunks, csv_download, csv_lines, detail_url, in_report_transaction
 
 
-def citations_by_record(field, ids):
+def citations_by_record(field, ids, using=None):
     """{record id: (sources text, best reliability, best credibility)} for one chunk."""
     found = defaultdict(list)
-    cited = Citation.objects.filter(**{f"{field}__in": ids}).order_by("credibility", "id")
+    cited = Citation.objects.using(using).filter(**{f"{field}__in": ids}).order_by("credibility", "id")
     for record_id, outlet, title, reliability, credibility in cited.values_list(
         field, "source__outlet", "source__title", "source__reliability", "credibility"
     ):
@@ -51,6 +51,7 @@ def deployment_rows(queryset, base_url):
         "host_country__iso2",
         "latitude",
         "longitude",
+        "location_precision",
         "start_date",
         "start_precision",
         "end_date",
@@ -59,10 +60,10 @@ def deployment_rows(queryset, base_url):
         "purpose",
     ).iterator(chunk_size=streaming.CHUNK)  # streaming.CHUNK read per call: tests shrink it
     for chunk in chunks(deployments):
-        citations = citations_by_record("deployment", [row[0] for row in chunk])
+        citations = citations_by_record("deployment", [row[0] for row in chunk], using=queryset.db)
         for row in chunk:
             (pk, uid, country, iso2, kind, system, unit, description, quantity, personnel, location, region) = row[:12]
-            (host, host_iso2, lat, lon, start, start_p, end, end_p, status, purpose) = row[12:]
+            (host, host_iso2, lat, lon, lat_lon_p, start, start_p, end, end_p, status, purpose) = row[12:]
             yield [
                 pk,
                 str(uid),
@@ -80,6 +81,7 @@ def deployment_rows(queryset, base_url):
                 host_iso2 or "",
                 float(lat) if lat is not None else None,
                 float(lon) if lon is not None else None,
+                lat_lon_p,
                 iso_partial(start, start_p),
                 start_p,
                 iso_partial(end, end_p),
@@ -91,6 +93,7 @@ def deployment_rows(queryset, base_url):
             ]
 
 
-def deployment_report(filename, queryset, base_url):
+def deployment_report(filename, queryset, base_url, filterset=None):
+    queryset = queryset.using(queryset.db)  # the reader chosen now, not when the response streams
     body = csv_lines(deployment_rows(queryset, base_url))
-    return csv_download(filename, DEPLOYMENT_COLUMNS, in_report_transaction(body))
+    return csv_download(filename, DEPLOYMENT_COLUMNS, in_report_transaction(body, queryset.db))

@@ -1,6 +1,7 @@
 """The requests report: one row per item, every cell formatted by one SQL query, streamed by COPY or a cursor."""
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.expressions import OrderBy, RawSQL
 
@@ -60,6 +61,25 @@ def item_deliveries():
     return f"SELECT GROUP_CONCAT(t, '; ') FROM ({ordered})"
 
 
+def item_matched(item_filters):
+    """SQL for item_matched: 'yes' when the row's item satisfies every item filter given (RequestFilter.item_filters:
+    type, system, delivery years), else 'no'. With no item filter every row matches. Columns of the item row and
+    one indexed lookup of its deliveries, never a query per row."""
+    conditions, params = [], []
+    for name, column in (("type", "i.equipment_type_id"), ("system", "i.system_id")):
+        if chosen := item_filters.get(name):
+            conditions.append(f"{column} IN ({', '.join(['%s'] * len(chosen))})")
+            params += [obj.pk for obj in chosen]
+    if years := item_filters.get("delivered"):
+        compare = {"year": "=", "year__gte": ">=", "year__lte": "<="}
+        where = " AND ".join(f"d.year {compare[lookup]} %s" for lookup in years)
+        conditions.append(f"EXISTS (SELECT 1 FROM tracker_delivery d WHERE d.item_id = i.id AND {where})")
+        params += list(years.values())
+    if not conditions:
+        return "'yes'", ()
+    return f"CASE WHEN {' AND '.join(conditions)} THEN 'yes' ELSE 'no' END", tuple(params)
+
+
 class RequestReport:
     """The requests report as SQL, one row per item: `sql(part)` gives the whole report,
     or its first rows, or the rest.
@@ -72,8 +92,9 @@ class RequestReport:
 
     FIRST = 100  # records in the quick first part
 
-    def __init__(self, queryset, base_url):
+    def __init__(self, queryset, base_url, item_filters=None):
         self.queryset, self.base_url = queryset, base_url
+        self.item_filters = item_filters or {}
 
     def sql(self, part=None):
         inner = self.inner()
@@ -81,7 +102,11 @@ class RequestReport:
             inner = inner[: self.FIRST]
         elif part == "rest":
             inner = inner[self.FIRST :]
-        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        try:
+            sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        except EmptyResultSet:  # a filter Django knows matches nothing (?q= with no match): same columns, no rows
+            none = self.queryset.model._base_manager.using(self.queryset.db).filter(pk__lt=0, pk__gt=0)
+            return RequestReport(none.order_by(*self.queryset.query.order_by), self.base_url).sql(part)
         return self.outer(sql, tuple(params))
 
     def ordering(self):
@@ -130,11 +155,12 @@ class RequestReport:
         system, system_params = neutralise_sql("sy.designation")
         description, description_params = neutralise_sql("i.description")
         help_kind, help_params = label_sql("i.help_kind", HELP_KINDS)
+        matched, matched_params = item_matched(self.item_filters)
         request_cells = ", ".join(f"r.{name}" for name in REQUEST_INNER[:13])
         sql = (
             f"SELECT {request_cells}, {type_name}, {system}, {description}, {help_kind}, {yes_no('i.hedged')}, "
             f"i.quantity_requested, {yes_no('i.quantity_requested_estimated')}, "
-            f"i.quantity_delivered, {yes_no('i.quantity_delivered_estimated')}, ({item_deliveries()}), "
+            f"i.quantity_delivered, {yes_no('i.quantity_delivered_estimated')}, ({item_deliveries()}), {matched}, "
             "r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, "
             "%s || CAST(r.x_id AS TEXT) || %s "
             f"FROM ({inner_sql}) r "
@@ -148,6 +174,7 @@ class RequestReport:
             *system_params,
             *description_params,
             *help_params,
+            *matched_params,
             prefix,
             suffix,
             *params,
@@ -180,7 +207,7 @@ BLOCK = 256 * 1024  # bytes per write: COPY hands over one row at a time, the se
 
 def sql_rows(report):
     """Rows of a RequestReport through an ordinary cursor: the first part, then the rest."""
-    with connection.cursor() as cursor:
+    with connections[report.queryset.db].cursor() as cursor:
         for part in ("first", "rest"):
             cursor.execute(*report.sql(part))
             while rows := cursor.fetchmany(streaming.CHUNK):
@@ -189,7 +216,7 @@ def sql_rows(report):
 
 def copy_blocks(report):
     """PostgreSQL: CSV bytes straight from COPY ... TO STDOUT, grouped into blocks."""
-    with connection.cursor() as cursor:
+    with connections[report.queryset.db].cursor() as cursor:
         for part in ("first", "rest"):
             sql, params = report.sql(part)
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
@@ -204,9 +231,10 @@ def copy_blocks(report):
                     yield b"".join(block)
 
 
-def request_report(filename, queryset, base_url):
+def request_report(filename, queryset, base_url, filterset=None):
     """The requests report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere."""
-    report = RequestReport(queryset, base_url)
+    queryset = queryset.using(queryset.db)  # the reader chosen now (a replica?), not when the response streams
+    report = RequestReport(queryset, base_url, filterset.item_filters() if filterset else None)
     on_postgresql = connection.vendor == "postgresql"
     body = copy_blocks(report) if on_postgresql else csv_lines(sql_rows(report), neutralised=True)
-    return csv_download(filename, REQUEST_COLUMNS, in_report_transaction(body))
+    return csv_download(filename, REQUEST_COLUMNS, in_report_transaction(body, queryset.db))

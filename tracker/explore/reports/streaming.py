@@ -7,7 +7,7 @@ import logging
 import re
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
@@ -103,7 +103,7 @@ def detail_url(base_url, name):
 
 
 @contextlib.contextmanager
-def report_transaction():
+def report_transaction(using=DEFAULT_DB_ALIAS):
     """One read-only snapshot for a whole report (two queries), which blocks no writer.
 
     PostgreSQL: repeatable read, read only. Inside a transaction its server-side cursors
@@ -113,13 +113,14 @@ def report_transaction():
     and writers commit meanwhile without waiting for the download. Inside a transaction
     already (a test), a savepoint.
     """
+    connection = connections[using]  # the request's reader: a replica, or the primary
     fresh = not connection.in_atomic_block
     with contextlib.ExitStack() as stack:
         if fresh and connection.vendor == "sqlite":
-            with begin_deferred():
-                stack.enter_context(transaction.atomic())
+            with begin_deferred(connection):
+                stack.enter_context(transaction.atomic(using=using))
         else:
-            stack.enter_context(transaction.atomic())
+            stack.enter_context(transaction.atomic(using=using))
         if fresh and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -128,7 +129,7 @@ def report_transaction():
 
 
 @contextlib.contextmanager
-def begin_deferred():
+def begin_deferred(connection):
     """SQLite: the transaction begun inside is BEGIN DEFERRED; the connection's mode is restored after BEGIN."""
     connection.ensure_connection()  # connecting sets transaction_mode from OPTIONS
     mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
@@ -138,6 +139,6 @@ def begin_deferred():
         connection.transaction_mode = mode
 
 
-def in_report_transaction(body):
-    with report_transaction():
+def in_report_transaction(body, using=DEFAULT_DB_ALIAS):
+    with report_transaction(using):
         yield from body

@@ -4,12 +4,13 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from tracker.columns import DEPLOYMENT_COLUMNS, OPTIONAL_REQUEST_COLUMNS, REQUEST_COLUMNS
+from tracker.columns import DEPLOYMENT_COLUMNS, OPTIONAL_DEPLOYMENT_COLUMNS, OPTIONAL_REQUEST_COLUMNS, REQUEST_COLUMNS
 from tracker.dates import normalise, normalise_end
 from tracker.models import (
     Channel,
     DeploymentStatus,
     HelpKind,
+    LocationPrecision,
     Reliability,
     RequestStatus,
     parse_deliveries,
@@ -23,7 +24,7 @@ from ..values import choice, integer, partial_date, yes_no
 def parse(importer):
     columns = [c.strip().lower() for c in importer.header.cells]
     expected = REQUEST_COLUMNS if importer.file_format == "requests" else DEPLOYMENT_COLUMNS
-    optional = ("url", "request_id", "deployment_id", *OPTIONAL_REQUEST_COLUMNS)
+    optional = ("url", "request_id", "deployment_id", *OPTIONAL_REQUEST_COLUMNS, *OPTIONAL_DEPLOYMENT_COLUMNS)
     missing = [c for c in expected if c not in columns and c not in optional]
     if missing:
         raise ImportFailed(f"The header lacks the column(s): {', '.join(missing)}.")
@@ -136,6 +137,9 @@ def fill_deployment(importer, planned, pair):
         )
     elif lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         p.append(Problem(line, "latitude", f"({lat}, {lon}) is not a place on Earth"))
+    where = choice(row.get("location_precision", ""), LocationPrecision, "location_precision", record, p, "")
+    if where and lat is None:
+        p.append(Problem(line, "location_precision", "a precision qualifies coordinates, and there are none"))
     planned.fields = {
         "country": importer.country(
             row["deploying_country_iso2"] or row["deploying_country"], "deploying_country", line, p
@@ -153,6 +157,7 @@ def fill_deployment(importer, planned, pair):
         "region": row["region"],
         "latitude": coordinates[0],
         "longitude": coordinates[1],
+        "location_precision": where,
         "start_date": normalise(start, start_p),
         "start_precision": start_p,
         "end_date": normalise_end(end, end_p),

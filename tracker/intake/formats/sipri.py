@@ -82,7 +82,7 @@ def sipri_item(importer, deal, line, problems):
         problems.append(Problem(line, "Number delivered", "exceeds the number ordered"))
     return {
         "equipment_type": importer.types[slug],
-        "system": deal["designation"] or None,
+        "system": None if generic(deal["designation"], deal["description"]) else deal["designation"] or None,
         "system_type": importer.types[slug],
         "description": " ".join(filter(None, [deal["designation"], deal["description"]])) or "(not given)",
         "help_kind": HelpKind.NEW_SUPPLY,
@@ -93,6 +93,16 @@ def sipri_item(importer, deal, line, problems):
         "quantity_delivered_estimated": deal["delivered_estimate"],
         "deliveries": deal["deliveries"],
     }
+
+
+def generic(designation, description):
+    """SIPRI names unidentified engines and gear by their description, with a power class in the current
+    layout ("aircraft engine 1001-2000", "air refuel system"): a kind of thing, not a system."""
+    described = re.escape(" ".join(description.lower().split()))
+    designation = designation.lower().strip()
+    if re.match(r"(aircraft|helicopter|vehicle|ship) engine\b", designation):  # "ship engine AIP"
+        return True
+    return " " in described and bool(re.fullmatch(rf"{described}(?: \(?[\d\s-]+\)?)?", designation))
 
 
 def status_of(asked, delivered):
@@ -155,8 +165,8 @@ def sipri_deal(importer, key, rows, deal, notes, source, problems):
 
 
 def designation_of(text):
-    """SIPRI's designation without the ' -' the current layout appends to some ('Pucara -')."""
-    return re.sub(r"\s+-$", "", (text or "").strip())
+    """SIPRI's designation without the dashes the current layout appends to some ('Pucara -', 'NH-90 NFH ---')."""
+    return re.sub(r"\s+-+$", "", (text or "").strip())
 
 
 def sipri_notes(*, order_estimate, asked_estimate, delivered_estimate, delivery_years, status, comments, tiv, extra=()):

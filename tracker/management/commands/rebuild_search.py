@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from tracker.models import ArmsRequest, RequestItem
-from tracker.models.search import rebuild_all, rebuild_sqlite_index
+from tracker.models import ArmsRequest, Deployment, RequestItem
+from tracker.models.search import rebuild_all, rebuild_deployments, rebuild_sqlite_index
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            changed = rebuild_all(ArmsRequest, RequestItem)
+            changed = rebuild_all(ArmsRequest, RequestItem) + rebuild_deployments(Deployment)
             if connection.vendor == "sqlite":
                 rebuild_sqlite_index()
         self.stdout.write(f"Search documents rebuilt: {changed} changed.")

@@ -1,0 +1,245 @@
+// Deployments on a world map, offline: Natural Earth's country shapes (the vendored world-atlas TopoJSON) drawn by
+// the vendored Leaflet, with no tile server. Each [data-deployment-map] panel names its data, /deployments/map.json
+// with the page's filters (several URLs, space-separated, on a country page), and the shapes file.
+// A deployment with coordinates is a marker linking to its record, drawn by how precisely the coordinates place
+// it (the legend); one known only by its host country is counted on that country's shape, which links to the list.
+"use strict";
+
+(() => {
+  // Marker diameter in pixels, by precision: the vaguer the place, the larger and fainter the mark.
+  const SIZES = { site: 14, near: 20, area: 30, region: 44, "": 20 };
+  const WORDS = {
+    site: "exact site",
+    near: "near a named place",
+    area: "province or district",
+    region: "wide region or sea",
+    "": "precision not stated",
+  };
+
+  const getJSON = async (url) => {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    return response.json();
+  };
+
+  let shapes; // one download per page
+  const loadShapes = (url) =>
+    (shapes ??= getJSON(url).then((topology) => topojson.feature(topology, topology.objects.countries)));
+
+  const plural = (n, one, many) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+
+  // Several sources (a country page: what it deployed, and what it hosted) become one: each point once, and for
+  // each country the largest count a source gives, which is exact there: deployments by X placed only on X are a
+  // part of those hosted by X, and the hosted ones are placed on X alone.
+  function merge(answers) {
+    const points = new Map();
+    const countries = new Map();
+    let unplaced = 0;
+    let capped = 0;
+    for (const answer of answers) {
+      answer.points.forEach((p) => points.set(p[0], p));
+      answer.countries.forEach((c) => {
+        if (!countries.has(c[0]) || countries.get(c[0])[3] < c[3]) countries.set(c[0], c);
+      });
+      unplaced += answer.unplaced;
+      capped = Math.max(capped, answer.points_total - answer.points.length);
+    }
+    return { points: [...points.values()], countries, unplaced, capped, recordUrl: answers[0].record_url };
+  }
+
+  // Where a country's count goes: the centroid of its largest polygon, as [lat, lng].
+  function anchor(geometry) {
+    const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    let best = null;
+    let largest = -1;
+    for (const [ring] of polygons) {
+      let area = 0;
+      let x = 0;
+      let y = 0;
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+        area += f;
+        x += (ring[j][0] + ring[i][0]) * f;
+        y += (ring[j][1] + ring[i][1]) * f;
+      }
+      if (Math.abs(area) > largest && area !== 0) {
+        largest = Math.abs(area);
+        best = [y / (3 * area), x / (3 * area)];
+      }
+    }
+    return best;
+  }
+
+  function link(href, text, label) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (label) {
+      a.title = label;
+      a.setAttribute("aria-label", label);
+    }
+    return a;
+  }
+
+  // A marker's icon: a link to the record, created only when the marker is on screen.
+  const RecordIcon = L.DivIcon.extend({
+    createIcon(old) {
+      const div = L.DivIcon.prototype.createIcon.call(this, old);
+      div.replaceChildren(link(this.options.href, "", this.options.label));
+      return div;
+    },
+  });
+
+  // A cluster is drawn as its members are placed when they all share one precision (a dashed ring: all of them
+  // known only to a wide region or sea), as a plain one when they mix.
+  function clusterIcon(cluster) {
+    const n = cluster.getChildCount();
+    const size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 50;
+    const kinds = new Set(cluster.getAllChildMarkers().map((marker) => marker.options.precision));
+    const shared = kinds.size === 1 ? [...kinds][0] : null;
+    const words = `${plural(n, "deployment", "deployments")}${shared === null ? "" : `, ${WORDS[shared] ?? WORDS[""]}`}`;
+    return L.divIcon({
+      html: `<span aria-hidden="true">${n}</span><span class="visually-hidden">${words}: zoom in</span>`,
+      className: `dep-cluster${shared === null ? "" : ` dep-cluster-${shared || "unstated"}`}`,
+      iconSize: L.point(size, size),
+    });
+  }
+
+  // Counts on countries would pile up where countries are small: the largest are shown, any that would overlap one
+  // already shown is hidden (its country stays shaded, with its count in the tooltip) until a zoom makes room.
+  function uncrowd(map, badges) {
+    const placed = [];
+    const layers = badges.getLayers().sort((a, b) => b.options.n - a.options.n);
+    for (const badge of layers) {
+      const element = badge.getElement();
+      if (!element) continue;
+      const { x, y } = map.latLngToContainerPoint(badge.getLatLng());
+      const half = [6 + 4 * String(badge.options.n).length, 10];
+      const box = [x - half[0], y - half[1], x + half[0], y + half[1]];
+      const crowded = placed.some((o) => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]);
+      element.classList.toggle("crowded", crowded);
+      if (!crowded) placed.push(box);
+    }
+  }
+
+  function listUrl(panel, host) {
+    const url = new URL(panel.dataset.listUrl, location.href);
+    if (host === panel.dataset.focus) url.search = ""; // the country itself: everything on its soil
+    url.searchParams.set("host", host);
+    return url.pathname + url.search;
+  }
+
+  async function draw(panel) {
+    const box = panel.querySelector(".map");
+    const status = panel.querySelector(".map-status");
+    const full = panel.classList.contains("full");
+    status.textContent = "Loading the map…";
+    const map = L.map(box, {
+      zoomSnap: 0.25,
+      maxZoom: 9,
+      maxBounds: [
+        [-86, -180],
+        [86, 180],
+      ],
+      maxBoundsViscosity: 1,
+      scrollWheelZoom: full, // a panel in a page lets the page scroll
+      dragging: full || !L.Browser.mobile,
+    });
+    const fitWidth = () => map.setMinZoom(Math.max(0, Math.log2(box.clientWidth / 256)));
+    fitWidth();
+    map.on("resize", fitWidth);
+    map.setView([20, 0], map.getMinZoom());
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Country shapes: Natural Earth");
+
+    const sources = panel.dataset.sources.trim().split(/\s+/);
+    const [world, ...answers] = await Promise.all([loadShapes(panel.dataset.shapes), ...sources.map(getJSON)]);
+    const data = merge(answers);
+    const largest = Math.max(1, ...[...data.countries.values()].map((c) => c[3]));
+    const bounds = L.latLngBounds([]);
+    const drawn = new Set();
+    const badges = L.layerGroup();
+
+    L.geoJSON(world, {
+      style: (feature) => {
+        const c = data.countries.get(feature.id);
+        const step = c ? Math.max(1, Math.round((4 * c[3]) / largest)) : 0;
+        let className = "country";
+        if (c) className += ` hosting hosting-${step}`;
+        if (feature.id && feature.id === panel.dataset.focusNumeric) className += " focus";
+        return { className, interactive: Boolean(c) };
+      },
+      onEachFeature: (feature, layer) => {
+        const c = data.countries.get(feature.id);
+        if (!c) return;
+        const [, code, name, n] = c;
+        const words = `${name}: ${plural(n, "deployment", "deployments")} known only by host country`;
+        drawn.add(feature.id);
+        bounds.extend(layer.getBounds());
+        layer.bindTooltip(words, { sticky: true });
+        layer.on("click", () => (location.href = listUrl(panel, code)));
+        const at = anchor(feature.geometry);
+        if (at) {
+          const icon = L.divIcon({ className: "country-count", iconSize: null, html: link(listUrl(panel, code), n, words) });
+          badges.addLayer(L.marker(at, { icon, keyboard: false, n }));
+        }
+      },
+    }).addTo(map);
+    badges.addTo(map);
+    const declutter = () => uncrowd(map, badges);
+    map.on("zoomend moveend", declutter);
+
+    const clusters = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      maxClusterRadius: 40,
+      iconCreateFunction: clusterIcon,
+    });
+    const markers = data.points.map(([id, lat, lon, precision, label]) => {
+      const size = SIZES[precision] ?? SIZES[""];
+      bounds.extend([lat, lon]);
+      const icon = new RecordIcon({
+        className: `dep-marker dep-${precision || "unstated"}`,
+        iconSize: [size, size],
+        href: data.recordUrl.replace("/0/", `/${id}/`),
+        label: `${label} (${WORDS[precision] ?? WORDS[""]})`,
+      });
+      return L.marker([lat, lon], { icon, keyboard: false, precision });
+    });
+    // The view first, then the markers: clustered once, at the zoom they are seen at.
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 5, animate: false });
+    clusters.addLayers(markers);
+    clusters.addTo(map);
+    declutter();
+
+    const missing = [...data.countries.values()].filter((c) => !drawn.has(c[0]));
+    const onShapes = [...data.countries.values()].reduce((sum, c) => sum + (drawn.has(c[0]) ? c[3] : 0), 0);
+    const placed = data.points.length + data.capped;
+    const total = placed + onShapes + missing.reduce((sum, c) => sum + c[3], 0) + data.unplaced;
+    const parts = [];
+    if (placed) {
+      parts.push(
+        `${plural(placed, "placed", "placed")} by coordinates` +
+          (data.capped ? ` (the ${data.points.length.toLocaleString("en")} recorded last are drawn: narrow the filters to see the rest)` : ""),
+      );
+    }
+    if (onShapes) parts.push(`${onShapes.toLocaleString("en")} known only by host country`);
+    if (missing.length) {
+      const names = missing.slice(0, 4).map((c) => `${c[2]} (${c[3]})`);
+      if (missing.length > 4) names.push(`${missing.length - 4} more`);
+      const n = missing.reduce((sum, c) => sum + c[3], 0);
+      parts.push(`${n.toLocaleString("en")} not drawn, their host having no shape at this scale: ${names.join(", ")}`);
+    }
+    if (data.unplaced) parts.push(`${data.unplaced.toLocaleString("en")} with no place that can be drawn (the list has them)`);
+    status.textContent = total
+      ? `${plural(total, "deployment", "deployments")}: ${parts.join("; ")}.`
+      : "No published deployment matches.";
+    panel.dataset.drawn = "true"; // for tests: the map is drawn
+  }
+
+  document.querySelectorAll("[data-deployment-map]").forEach((panel) => {
+    draw(panel).catch((error) => {
+      panel.querySelector(".map-status").textContent = `The map could not be drawn (${error.message}); the list has every deployment.`;
+    });
+  });
+})();

@@ -1,0 +1,120 @@
+"""Who asked whom as a network: the matrix's filtered counts as countries (nodes) and requests (arrows).
+
+The page and the panel beside the matrix are drawn by assets/js/network.js from network.json, which answers
+RequestFilter's query string (the same 400s) plus ?links=N, the number of strongest links to show.
+"""
+
+from django import forms
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from tracker.models import ArmsRequest
+
+from .aggregates import who_asked_whom
+from .filters import RequestFilter
+from .maps import bad_request
+from .views import apply, choices_context
+
+LINK_CHOICES = [10, 20, 40, 80, 160, 320]
+DEFAULT_LINKS = 40
+MAX_LINKS = 500
+REGIONS = ["Americas", "Europe", "Africa", "Asia", "Oceania"]  # the order round the circle; others come last
+NOT_FILTERS = ("page", "after", "before", "sort", "links")  # parameters of a page, not of the filtered set
+
+
+class LinksForm(forms.Form):
+    links = forms.IntegerField(min_value=1, max_value=MAX_LINKS, required=False)
+
+
+def links_asked(request):
+    """(number of links, errors): ?links= is a whole number from 1 to MAX_LINKS; absent means DEFAULT_LINKS."""
+    value = request.GET.get("links", "").strip()[:20]
+    form = LinksForm({"links": value})
+    if not form.is_valid():
+        return DEFAULT_LINKS, [("links", f"{value!r} is not a number of links: use a whole number, 1 to {MAX_LINKS}.")]
+    return form.cleaned_data["links"] or DEFAULT_LINKS, []
+
+
+@require_safe
+def network(request):
+    """The page: the request filters and the network (drawn by the script). Reads no request itself."""
+    filterset, _, errors = apply(RequestFilter, request, ArmsRequest.objects.none())
+    links, link_errors = links_asked(request)
+    errors = errors + link_errors
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "links": links,
+        "link_choices": sorted({*LINK_CHOICES, links}),
+        **choices_context(request, filterset),
+    }
+    return render(request, "tracker/network.html", context, status=400 if errors else 200)
+
+
+def list_url(base, query, **pair):
+    """The request list for the current filters with pair's parameters set (each replacing its own)."""
+    params = query.copy()
+    for name in (*NOT_FILTERS, *pair):
+        params.pop(name, None)
+    params.update(pair)
+    return f"{base}?{params.urlencode()}"
+
+
+@require_safe
+@gzip_page
+def network_json(request):
+    """The strongest links among the filtered requests, and the countries at their ends.
+
+    {"total": requests, "pairs": distinct requester → asked pairs, "requests_shown": requests on the links shown,
+    "links": [[requester code, asked code, count, list URL], …] strongest first,
+    "nodes": [{"code", "name", "region", "asked", "was_asked", "url"}, …] in order round the circle}.
+    A node's counts are over every filtered request, not only the links shown.
+    """
+    _, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
+    limit, link_errors = links_asked(request)
+    if errors or link_errors:
+        return bad_request(errors + link_errors)
+    m = who_asked_whom(rows)
+    countries = {c.pk: c for c in (*m.rows, *m.columns)}
+    strongest = sorted(
+        m.cells.items(), key=lambda pair: (-pair[1], countries[pair[0][0]].name, countries[pair[0][1]].name)
+    )[:limit]
+    base = reverse("request-list")
+    shown = {pk for pair, _ in strongest for pk in pair}
+    ends = sorted((countries[pk] for pk in shown), key=place_on_circle)
+    return JsonResponse(
+        {
+            "total": m.total,
+            "pairs": len(m.cells),
+            "requests_shown": sum(n for _, n in strongest),
+            "links": [
+                [
+                    countries[r].code,
+                    countries[s].code,
+                    n,
+                    list_url(base, request.GET, requester=countries[r].code, supplier=countries[s].code),
+                ]
+                for (r, s), n in strongest
+            ],
+            "nodes": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "region": c.region if c.region in REGIONS else "",
+                    "asked": m.row_totals[c.pk],
+                    "was_asked": m.column_totals[c.pk],
+                    "url": list_url(base, request.GET, country=c.code),
+                }
+                for c in ends
+            ],
+        }
+    )
+
+
+def place_on_circle(country):
+    """Round the circle by region, then sub-region, then name, so neighbours sit together."""
+    region = REGIONS.index(country.region) if country.region in REGIONS else len(REGIONS)
+    return (region, country.subregion, country.name)
