@@ -30,6 +30,7 @@ from django.urls import URLPattern, reverse  # noqa: E402
 
 from tests.test_explorer_pages import PAGE_QUERIES  # noqa: E402
 from tracker import urls  # noqa: E402
+from tracker.api import urls as api_urls  # noqa: E402
 from tracker.models import ArmsRequest, Deployment  # noqa: E402
 from tracker.routing import PIN_COOKIE  # noqa: E402
 
@@ -106,13 +107,15 @@ def public_paths():
     """Every public page and export the suite reads (tests/test_explorer_pages.py), every argument-free
     public URL of tracker/urls.py (the API's too, as it grows), and the detail page of every record."""
     paths = dict.fromkeys(PAGE_QUERIES)
-    for pattern in urls.urlpatterns:
+    for pattern in [*urls.urlpatterns, *api_urls.urlpatterns]:
         if isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
             paths.setdefault(reverse(pattern.name))
     for pk in ArmsRequest.objects.published().values_list("pk", flat=True):
         paths.setdefault(reverse("request-detail", args=[pk]))
+        paths.setdefault(reverse("api-request-detail", args=[pk]))
     for pk in Deployment.objects.published().values_list("pk", flat=True):
         paths.setdefault(reverse("deployment-detail", args=[pk]))
+        paths.setdefault(reverse("api-deployment-detail", args=[pk]))
     paths.setdefault(reverse("country-detail", args=["VE"]))
     return list(paths)
 

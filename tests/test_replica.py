@@ -97,6 +97,7 @@ def test_every_public_page_and_export_reads_the_replica_only(report):
     reads = requests_of(report, "public reads")
     paths = {r["path"] for r in reads}
     assert {"/", "/requests/", "/requests.csv", "/deployments.csv", "/matrix.csv", "/countries/VE/"} <= paths
+    assert {"/api/requests/", "/api/requests.jsonl", "/api/countries.jsonl", "/citations.csv"} <= paths
     assert any(p.startswith("/requests/") and p.rstrip("/").split("/")[-1].isdigit() for p in paths)
     for r in reads:
         assert r["status"] == 200, r

@@ -38,6 +38,9 @@ def replicas():
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db:
+            return instance._state.db  # what a row read from a replica refers to comes from there too
         return reading.get() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):

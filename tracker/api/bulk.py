@@ -62,14 +62,14 @@ def guarded(name, body):
         raise
 
 
-def download(request, kind, filterset, body):
-    """The streaming response (headers only for HEAD: the query never runs)."""
+def download(request, kind, filterset, body, using):
+    """The streaming response (headers only for HEAD: the query never runs), read in one snapshot of `using`."""
     name = re.sub(r"\.csv$", ".jsonl", filename_for(kind, filterset)) if filterset else f"{kind}.jsonl"
     if request.method == "HEAD":
         response = HttpResponse(content_type=f"{MEDIA_TYPE}; charset=utf-8")
     else:
         response = StreamingHttpResponse(
-            in_report_transaction(guarded(name, body)), content_type=f"{MEDIA_TYPE}; charset=utf-8"
+            in_report_transaction(guarded(name, body), using), content_type=f"{MEDIA_TYPE}; charset=utf-8"
         )
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

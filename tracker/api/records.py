@@ -10,7 +10,9 @@ each from an index. PostgreSQL gets them for the whole chunk at once, grouped (g
 subqueries, it would run a small plan per record, and build the hashes of its joins again each time.
 """
 
-from django.db import connection
+from django.db import connections, router
+
+from tracker.models import ArmsRequest, Deployment
 
 from .sql import Dialect
 
@@ -20,11 +22,14 @@ CHUNK = 2000  # records per query of a download
 class Records:
     """One kind of record as JSON: `table` aliased r, joined to what its JSON names."""
 
+    model = None
     table = ""
     joins = ""
 
     def __init__(self, base_url):
-        self.d = Dialect(base_url)
+        # The request's reader (a replica?), chosen now: a download streams after the router forgot the request.
+        self.using = router.db_for_read(self.model)
+        self.d = Dialect(base_url, connections[self.using].vendor)
 
     def json(self):
         """The record's JSON with its lists as correlated subqueries."""
@@ -50,13 +55,13 @@ class Records:
                 f"FROM {self.table} r {joins} WHERE r.id = ANY(%(ids)s)"
             )
             params = {"ids": ids}
-        with connection.cursor() as cursor:
+        with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             return dict(cursor.fetchall())
 
     def sorted_ids(self, queryset, keys):
         """The ids of queryset in the order of keys, read as they come (a server-side cursor on PostgreSQL)."""
-        ordered = queryset.order_by(*[key.order() for key in keys]).values_list("pk", flat=True)
+        ordered = queryset.using(self.using).order_by(*[key.order() for key in keys]).values_list("pk", flat=True)
         return ordered.iterator(chunk_size=CHUNK)
 
     def lines(self, ids):
@@ -66,6 +71,7 @@ class Records:
 
 
 class RequestRecords(Records):
+    model = ArmsRequest
     table = "tracker_armsrequest"
     joins = (
         "JOIN tracker_country rq ON rq.id = r.requester_id "
@@ -164,6 +170,7 @@ class RequestRecords(Records):
 
 
 class DeploymentRecords(Records):
+    model = Deployment
     table = "tracker_deployment"
     joins = (
         "JOIN tracker_country dc ON dc.id = r.country_id "

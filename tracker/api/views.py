@@ -135,7 +135,7 @@ class RecordList(ReadView):
         sort, keys = filterset.filters["sort"].chosen(filterset.form.cleaned_data.get("sort"))
         records = self.records_class(base_url(request))
         if wants_lines(request):
-            return bulk.download(request, self.kind, filterset, bulk.records_body(records, rows, keys))
+            return bulk.download(request, self.kind, filterset, bulk.records_body(records, rows, keys), records.using)
         errors = []
         page = pages.paginate(request, filterset, rows, errors)
         if errors:
@@ -235,9 +235,10 @@ class SimpleList(ReadView):
         rows = self.get_queryset()
         context = self.get_serializer_context()
         if wants_lines(request):
+            rows = rows.using(rows.db)  # the reader chosen now (a replica?), not when the response streams
             ordered = rows.order_by(*pagination.ordering(self.keys)).iterator(chunk_size=bulk.CHUNK)
             render = lambda obj: self.serializer_class(obj, context=context).data  # noqa: E731
-            return bulk.download(request, self.kind, None, bulk.python_lines(ordered, render))
+            return bulk.download(request, self.kind, None, bulk.python_lines(ordered, render), rows.db)
         page = plain_page(request, rows, self.keys, self.sort)
         return page_response(request, page, self.serializer_class(page.object_list, many=True, context=context).data)
 

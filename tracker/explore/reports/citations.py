@@ -30,10 +30,12 @@ CITED = [
 ]
 
 
-def citations_of(request_ids):
-    """{request id: [citation values (CITED, less the request id)]}, best credibility first, for one chunk."""
+def citations_of(request_ids, using):
+    """{request id: [citation values (CITED, less the request id)]}, best credibility first, for one chunk,
+    read where the requests are (the router no longer knows the request once the response streams)."""
     found = defaultdict(list)
-    for row in Citation.objects.filter(request__in=request_ids).order_by("credibility", "id").values_list(*CITED):
+    cited = Citation.objects.using(using).filter(request__in=request_ids).order_by("credibility", "id")
+    for row in cited.values_list(*CITED):
         found[row[0]].append(row[1:])
     return found
 
@@ -42,7 +44,7 @@ def citation_rows(queryset, base_url):
     url = detail_url(base_url, "request-detail")
     requests = queryset.values_list("pk", "requester__name", "supplier__name").iterator(chunk_size=streaming.CHUNK)
     for chunk in chunks(requests):
-        cited = citations_of([pk for pk, _, _ in chunk])
+        cited = citations_of([pk for pk, _, _ in chunk], queryset.db)
         for pk, requester, supplier in chunk:
             for quote, location, credibility, outlet, title, author, kind, link, date, precision, grade in cited[pk]:
                 yield [
