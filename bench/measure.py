@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
+from bench.aggregates import measure_aggregates  # noqa: E402
 from tracker.explore import pagination  # noqa: E402
 from tracker.explore import reports as exports  # noqa: E402
 from tracker.explore.filters import RequestFilter  # noqa: E402
@@ -370,7 +371,9 @@ def main():
     parser.add_argument("--master", type=int, required=True)
     parser.add_argument("--database", default="")
     parser.add_argument(
-        "--only", nargs="*", default=["export", "pages", "form", "search", "search-page", "throughput", "api"]
+        "--only",
+        nargs="*",
+        default=["export", "pages", "form", "search", "search-page", "throughput", "api", "aggregates"],
     )
     options = parser.parse_args()
     steps = {
@@ -381,6 +384,7 @@ def main():
         "search-page": measure_search_page,
         "throughput": lambda: measure_throughput(options.port),
         "api": lambda: measure_api(options.port, options.master),
+        "aggregates": lambda: measure_aggregates(options.port),
     }
     for name in options.only:
         print(f"    measuring {name}", file=sys.stderr, flush=True)

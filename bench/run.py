@@ -39,6 +39,8 @@ GOALS = {
     "api-page": ("≤ 1.0×", 1.0),
     "api-lines": ("≤ 1.3×", 1.3),
     "api-304": ("≤ 10 ms", None),
+    "aggregate": ("≤ 150 ms (PostgreSQL), ≤ 300 ms (SQLite), median, at 1M", None),
+    "matrix-load": ("no errors; ≥ 5× the throughput before summary tables", None),
 }
 
 
@@ -162,8 +164,8 @@ def fmt(value, kind):
         return ""
     if kind == "memory":
         return f"{value / 2**20:.1f} MB"
-    if kind == "throughput":
-        return f"{value:.0f}/s"
+    if kind in ("throughput", "matrix-load"):
+        return f"{value:.1f}/s"
     return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
 
 
@@ -172,6 +174,10 @@ def verdict(kind, vendor, what, ours, reference, how):
         return None, ours < 50 * 2**20
     if kind == "api-304":
         return None, ours <= 0.010
+    if kind == "aggregate":
+        return None, ours <= (0.150 if vendor == "postgresql" else 0.300)
+    if kind == "matrix-load":
+        return None, "(0 errors)" in what
     if kind == "search_page":
         return ours / reference if reference else None, ours <= 0.150
     ratio = ours / reference if reference else float("inf")
@@ -204,7 +210,9 @@ def main():
     parser.add_argument("--scales", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument(
-        "--only", nargs="+", default=["export", "pages", "form", "search", "search-page", "throughput", "api"]
+        "--only",
+        nargs="+",
+        default=["export", "pages", "form", "search", "search-page", "throughput", "api", "aggregates"],
     )
     parser.add_argument("--fresh", action="store_true", help="rebuild the databases even if they look right")
     options = parser.parse_args()

@@ -1,0 +1,61 @@
+"""The pages that summarise (issue 13's goals): one client's median time per page, and /matrix/ under load.
+
+Absolute goals, not ratios: each page ≤ 150 ms median on PostgreSQL, ≤ 300 ms on SQLite, at 1,000,000
+requests; /matrix/ under gunicorn with 16 clients without errors or timeouts. Imported by measure.py,
+which has set Django up.
+"""
+
+import re
+import shlex
+import statistics
+import subprocess
+import time
+
+from django.db import connection
+from django.test import Client
+
+from tracker.models import System
+
+SLOW = 2.0  # seconds: a page this slow is timed once (at 1,000,000 requests a rescan takes tens of seconds)
+MATRIX_FILTER = "status=delivered&date_from=2000"
+
+
+def pages():
+    system = System.objects.order_by("pk").values_list("slug", flat=True).first()
+    return [
+        "/",
+        "/matrix/",
+        f"/matrix/?{MATRIX_FILTER}",
+        "/countries/US/",
+        "/countries/VE/",
+        f"/systems/{system}/",
+        "/countries/",
+        "/systems/",
+        "/requests/summary/",
+    ]
+
+
+def median_time(client, path, repeat=5):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+        if times[0] > SLOW:
+            break
+    return statistics.median(times), len(times)
+
+
+def measure_aggregates(port):
+    client = Client()
+    results = []
+    for path in pages():
+        ours, runs = median_time(client, path)
+        results.append((f"{path} (median of {runs})", ours, None, connection.vendor, "aggregate"))
+    command = f"wrk -t2 -c16 -d10s --timeout 10s http://127.0.0.1:{port}/matrix/"
+    out = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):?\s+(\d+)", out))
+    results.append((f"/matrix/ under gunicorn, 16 clients: req/s ({errors} errors)", rate, None, "", "matrix-load"))
+    return results
