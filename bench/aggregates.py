@@ -46,15 +46,21 @@ def median_time(client, path, repeat=5):
     return statistics.median(times), len(times)
 
 
+def wrk(port, path, timeout="2s"):
+    """(requests a second, errors and timeouts) of 16 clients over 10 seconds; 2 s is wrk's own timeout."""
+    command = f"wrk -t2 -c16 -d10s --timeout {timeout} --latency http://127.0.0.1:{port}{path}"
+    out = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):?\s+(\d+)", out))
+    return rate, errors
+
+
 def measure_aggregates(port):
     client = Client()
     results = []
     for path in pages():
         ours, runs = median_time(client, path)
         results.append((f"{path} (median of {runs})", ours, None, "one client", "aggregate"))
-    command = f"wrk -t2 -c16 -d10s --timeout 10s http://127.0.0.1:{port}/matrix/"
-    out = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):?\s+(\d+)", out))
+    rate, errors = wrk(port, "/matrix/", timeout="10s")
     results.append((f"/matrix/ under gunicorn, 16 clients: req/s ({errors} errors)", rate, None, "", "matrix-load"))
     return results

@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import threading
@@ -29,7 +28,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
-from bench.aggregates import measure_aggregates  # noqa: E402
+from bench.aggregates import measure_aggregates, wrk  # noqa: E402
 from tracker.explore import pagination  # noqa: E402
 from tracker.explore import reports as exports  # noqa: E402
 from tracker.explore.filters import RequestFilter  # noqa: E402
@@ -269,13 +268,7 @@ def measure_search_page():
 def measure_throughput(port):
     results = {}
     for name, path in [("site", "/requests/?country=RU"), ("minimal", "/bench/minimal/?country=RU")]:
-        command = f"wrk -t2 -c16 -d10s --latency http://127.0.0.1:{port}{path}"
-        out = subprocess.run(shlex.split(command), check=True, capture_output=True, text=True).stdout
-        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        errors = sum(
-            int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):?\s+(\d+)", out)
-        )
-        results[name] = (rate, errors)
+        results[name] = wrk(port, path)
     (site, errors), (minimal, minimal_errors) = results["site"], results["minimal"]
     return [
         (

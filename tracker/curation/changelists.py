@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
@@ -24,7 +24,7 @@ def integer_field_of(model, path):
     for end in range(len(parts), 0, -1):
         try:
             field = get_fields_from_path(model, LOOKUP_SEP.join(parts[:end]))[-1]
-        except (FieldDoesNotExist, admin.utils.NotRelationField):
+        except (FieldDoesNotExist, NotRelationField):
             continue
         field = field.target_field if field.many_to_one or field.one_to_one else field
         lookup = parts[end:]

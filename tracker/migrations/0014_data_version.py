@@ -6,6 +6,8 @@ triggers from a migration of its own (tests/test_api_http.py fails until it has 
 
 from django.db import migrations, models
 
+from ._data_version import SQLITE_EVENTS, sqlite_triggers
+
 SHARDS = 16
 WATCHED = [
     "tracker_armsrequest",
@@ -74,15 +76,6 @@ def postgresql_drop():
     yield "DROP FUNCTION IF EXISTS tracker_bump_data_version()"
 
 
-# Row-level (SQLite has no other): kept to one UPDATE, the cheapest write; the row itself can never be
-# deleted (a flush's DELETE leaves it), so it is always there to update.
-SQLITE_BUMP = (
-    "UPDATE tracker_dataversion SET version = version + 1, changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') "
-    "WHERE id = 1"
-)
-SQLITE_EVENTS = ("insert", "update", "delete")
-
-
 def sqlite_create():
     yield (
         f"INSERT INTO tracker_dataversion (id, version, changed_at) "
@@ -90,8 +83,7 @@ def sqlite_create():
     )
     yield "CREATE TRIGGER tracker_dataversion_kept BEFORE DELETE ON tracker_dataversion BEGIN SELECT RAISE(IGNORE); END"
     for table in WATCHED:
-        for event in SQLITE_EVENTS:
-            yield f"CREATE TRIGGER {table}_data_version_{event} AFTER {event.upper()} ON {table} BEGIN {SQLITE_BUMP}; END"
+        yield from sqlite_triggers(table)
 
 
 def sqlite_drop():

@@ -2,22 +2,7 @@
 
 from django.db import migrations, models
 
-# SQLite rebuilds the table to add the constraints, and its triggers go with it: the data version's
-# (migration 0014) are made again, as they were.
-SQLITE_BUMP = (
-    "UPDATE tracker_dataversion SET version = version + 1, changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') "
-    "WHERE id = 1"
-)
-
-
-def restore_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for event in ("insert", "update", "delete"):
-        schema_editor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS tracker_deployment_data_version_{event} AFTER {event.upper()} "
-            f"ON tracker_deployment BEGIN {SQLITE_BUMP}; END"
-        )
+from ._data_version import restore_sqlite_triggers
 
 
 class Migration(migrations.Migration):
@@ -58,5 +43,6 @@ class Migration(migrations.Migration):
                 violation_error_message="location_precision must be one of: site, near, area, region.",
             ),
         ),
-        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
+        # SQLite rebuilt the table, and its data-version triggers (migration 0014) went with it.
+        restore_sqlite_triggers("tracker_deployment"),
     ]

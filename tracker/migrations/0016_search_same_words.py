@@ -23,6 +23,8 @@ from django.db import migrations, models
 from tracker.models.names import NAME_KEYS, name_key_column
 from tracker.models.search import rebuild_all, rebuild_deployments
 
+from ._data_version import restore_sqlite_triggers
+
 NEW_TOKENIZER, OLD_TOKENIZER = "unicode61 remove_diacritics 0", "porter unicode61 remove_diacritics 2"
 
 
@@ -112,24 +114,6 @@ def backwards(apps, schema_editor):
     run(schema_editor, 3)
 
 
-# SQLite rebuilds tracker_deployment to add search_text, and the data version's triggers (migration 0014)
-# go with the old table: made again, as they were.
-SQLITE_BUMP = (
-    "UPDATE tracker_dataversion SET version = version + 1, changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') "
-    "WHERE id = 1"
-)
-
-
-def restore_data_version_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for event in ("insert", "update", "delete"):
-        schema_editor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS tracker_deployment_data_version_{event} AFTER {event.upper()} "
-            f"ON tracker_deployment BEGIN {SQLITE_BUMP}; END"
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tracker", "0015_deployment_location_precision"),
@@ -142,5 +126,6 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.RunPython(forwards, backwards),
-        migrations.RunPython(restore_data_version_triggers, migrations.RunPython.noop),
+        # SQLite rebuilt the table, and its data-version triggers (migration 0014) went with it.
+        restore_sqlite_triggers("tracker_deployment"),
     ]
