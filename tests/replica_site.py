@@ -161,6 +161,12 @@ def main():
 
         # A lagging replica: replay paused, the editor publishes the draft on the primary.
         sql(REPLICA, "SELECT pg_wal_replay_pause()")
+        # The pause is only requested until the startup process sees it: publishing before then could be replayed.
+        started = time.monotonic()
+        while sql(REPLICA, "SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+            if time.monotonic() - started > 30:
+                raise RuntimeError("the replica's replay did not pause in 30 s")
+            time.sleep(0.01)
         detail = reverse("request-detail", args=[draft.pk])
         with ledger.counting("publish while the replica lags"):
             ledger.current = Counter()
