@@ -56,16 +56,42 @@ class Matrix:
         return per_column, hidden_total - sum(per_column)
 
 
-def who_asked_whom(requests, limit=None):
-    """Count requests per requester and asked country in two queries, whatever the number of requests."""
+def live_pairs(requests):
+    """{(requester pk, asked country pk): requests} in one GROUP BY over the requests."""
     pairs = requests.order_by().values_list("requester", "supplier").annotate(n=Count("id"))
-    cells = {(r, s): n for r, s, n in pairs}
+    return {(r, s): n for r, s, n in pairs}
+
+
+def strongest(totals, limit):
+    """The keys with the largest counts, most first, ties by key (the same order however counted)."""
+    return sorted(totals, key=lambda pk: (-totals[pk], pk))[:limit]
+
+
+def who_asked_whom(requests, limit=None):
+    """Count requests per requester and asked country live, in two queries, whatever the number of requests."""
+    return whole_matrix(live_pairs(requests), limit)
+
+
+def whole_matrix(cells, limit):
+    """The matrix of every cell counted: the totals are their sums."""
     row_totals, column_totals = Counter(), Counter()
     for (r, s), n in cells.items():
         row_totals[r] += n
         column_totals[s] += n
-    row_ids = [pk for pk, _ in row_totals.most_common(limit)]
-    column_ids = [pk for pk, _ in column_totals.most_common(limit)]
+    return matrix(cells, row_totals, column_totals, limit)
+
+
+def tallied_matrix(rows, limit=None):
+    """The matrix from summary rows (a RequestTally queryset). Cut to limit: the totals, then the cells shown."""
+    if limit is None:
+        return whole_matrix(rows.sum_by("requester", "supplier"), limit)
+    row_totals, column_totals = Counter(rows.sum_by("requester")), Counter(rows.sum_by("supplier"))
+    shown = rows.filter(requester__in=strongest(row_totals, limit), supplier__in=strongest(column_totals, limit))
+    return matrix(shown.sum_by("requester", "supplier"), row_totals, column_totals, limit)
+
+
+def matrix(cells, row_totals, column_totals, limit):
+    row_ids, column_ids = strongest(row_totals, limit), strongest(column_totals, limit)
     countries = Country.objects.in_bulk(set(row_ids) | set(column_ids))
     return Matrix(
         rows=[countries[pk] for pk in row_ids],

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from tracker.models import ArmsRequest
 
-from .aggregates import who_asked_whom
+from . import summaries
 from .filters import RequestFilter
 from .maps import bad_request
 from .views import apply, choices_context
@@ -73,11 +73,11 @@ def network_json(request):
     "nodes": [{"code", "name", "region", "asked", "was_asked", "url"}, …] in order round the circle}.
     A node's counts are over every filtered request, not only the links shown.
     """
-    _, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
+    filterset, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
     limit, link_errors = links_asked(request)
     if errors or link_errors:
         return bad_request(errors + link_errors)
-    m = who_asked_whom(rows)
+    m = summaries.who_asked_whom(filterset, rows)
     countries = {c.pk: c for c in (*m.rows, *m.columns)}
     strongest = sorted(
         m.cells.items(), key=lambda pair: (-pair[1], countries[pair[0][0]].name, countries[pair[0][1]].name)

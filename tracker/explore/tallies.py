@@ -1,7 +1,7 @@
 """Counts per country and per system for the index pages (/countries/, /systems/ and their CSV).
 
-Published records only, one GROUP BY per count column, never a query per row. The counting is
-count_columns() alone, so that summary tables kept up to date by the writes can take its place.
+Published records only. The counts come from the summary tables (summaries.index_columns()); count_columns()
+is the same count made live, one GROUP BY per column, which the tests compare with them.
 """
 
 import unicodedata
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F
 
 from tracker.models import ArmsRequest, Deployment, RequestItem
+
+from .summaries import index_columns
 
 COUNTRY_COLUMNS = ("asked", "asked_of", "deployed", "hosted")
 SYSTEM_COLUMNS = ("requests", "deployments")
@@ -75,13 +77,13 @@ def counted_ids(columns):
 
 def country_tallies(countries):
     """Each of countries (a queryset) that a published record names, with its four counts."""
-    columns = count_columns("countries")
+    columns = index_columns("countries")
     return tallies(countries.filter(pk__in=counted_ids(columns)).defer("notes"), columns)
 
 
 def system_tallies(systems):
     """Each of systems (a queryset) that a published record names, with its two counts."""
-    columns = count_columns("systems")
+    columns = index_columns("systems")
     ids = counted_ids(columns)
     systems = systems.select_related("equipment_type", "origin_country").defer("description")
     # Read whole and kept when counted: a list of ids could be longer than a query may hold.

@@ -7,7 +7,8 @@ are known to the month and they span at most MONTH_VIEW_YEARS calendar years, el
 Every bar links to the list filtered to its period and precisions, so a click lists exactly
 the records the bar counts.
 
-All counting is period_counts(): one GROUP BY over the filtered requests, whatever their number.
+All counting is period_counts(): one GROUP BY over the filtered requests, whatever their number, or the
+summary tables' rows in the same shape (explore/summaries.py).
 """
 
 import datetime
@@ -135,8 +136,9 @@ def chooses_months(counts):
 
 
 def timeline(requests, params=None):
-    """The timeline of requests; params are the list filters that made requests (bars link to them plus a period)."""
-    counts = period_counts(requests)
+    """The timeline of requests (a queryset, or its period_counts() already made, e.g. from the summary tables);
+    params are the list filters that made requests (bars link to them plus a period)."""
+    counts = Counter(requests) if isinstance(requests, dict) else period_counts(requests)
     links = Links(params)
     undated = counts.pop((None, None, None), 0)
     years = sorted({year for year, _, _ in counts})

@@ -1,15 +1,15 @@
 import re
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System, count_up_to
+from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, RequestTally, System, count_up_to
 
-from . import pagination, reports
-from .aggregates import who_asked_whom
+from . import pagination, reports, summaries
+from .aggregates import tallied_matrix
 from .filters import DeploymentFilter, RequestFilter
 from .timelines import timeline
 
@@ -80,14 +80,13 @@ def list_page(request, template, filterset_class, queryset):
 
 
 def summary(request, template, filterset_class, queryset, extra=None):
-    """What a list page leaves out because it reads the whole filtered set: the exact count, the timeline."""
+    """What a list page leaves out because it reads the whole filtered set: the exact count, the timeline.
+
+    extra(filterset, rows) adds to the context, and may give the count itself (from the summary tables)."""
     filterset, rows, errors = apply(filterset_class, request, queryset)
-    context = {
-        "filter": filterset,
-        "errors": errors,
-        "count": 0 if errors else rows.count(),
-        **(extra(rows) if extra and not errors else {}),
-    }
+    context = {"filter": filterset, "errors": errors, "count": 0}
+    if not errors:
+        context |= extra(filterset, rows) if extra else {"count": rows.count()}
     return render(request, template, context, status=400 if errors else 200)
 
 
@@ -107,18 +106,14 @@ def error_page(request, errors):
 
 
 def home(request):
-    requests = ArmsRequest.objects.published()
-    requesters = requests.order_by().values("requester").annotate(n=Count("id")).order_by("-n")[:6]
-    suppliers = requests.order_by().values("supplier").annotate(n=Count("id")).order_by("-n")[:6]
-    countries = Country.objects.in_bulk([r["requester"] for r in requesters] + [s["supplier"] for s in suppliers])
+    """Every figure from the summary tables: the home page reads no more rows at a million requests than at ten."""
+    m = tallied_matrix(RequestTally.objects.all(), limit=8)
     context = {
-        "request_count": requests.count(),
-        "deployment_count": Deployment.objects.published().count(),
-        "country_count": requests.order_by().values("requester").union(requests.order_by().values("supplier")).count(),
-        "latest_requests": requests.for_list().order_by("-created_at", "-id")[:8],
-        "top_requesters": [(countries[r["requester"]], r["n"]) for r in requesters],
-        "top_suppliers": [(countries[s["supplier"]], s["n"]) for s in suppliers],
-        "matrix": who_asked_whom(requests, limit=8),
+        **summaries.totals(),
+        "latest_requests": ArmsRequest.objects.published().for_list().order_by("-created_at", "-id")[:8],
+        "top_requesters": [(c, m.row_totals[c.pk]) for c in m.rows[:6]],
+        "top_suppliers": [(c, m.column_totals[c.pk]) for c in m.columns[:6]],
+        "matrix": m,
     }
     return render(request, "tracker/home.html", context)
 
@@ -133,8 +128,13 @@ def request_summary(request):
         "tracker/request_summary.html",
         RequestFilter,
         ArmsRequest.objects.published(),
-        extra=lambda rows: {"timeline": timeline(rows, request.GET)},
+        extra=lambda filterset, rows: request_summary_counts(filterset, rows, request.GET),
     )
+
+
+def request_summary_counts(filterset, rows, params):
+    counts = summaries.timeline_counts(filterset, rows)
+    return {"count": sum(counts.values()), "timeline": timeline(counts, params)}
 
 
 def request_csv(request):
@@ -157,7 +157,7 @@ def matrix(request):
     context = {
         "filter": filterset,
         "errors": errors,
-        "matrix": None if errors else who_asked_whom(rows, limit=MATRIX_LIMIT),
+        "matrix": None if errors else summaries.who_asked_whom(filterset, rows, limit=MATRIX_LIMIT),
         **choices_context(request, filterset),
     }
     return render(request, "tracker/matrix.html", context, status=400 if errors else 200)
@@ -167,7 +167,7 @@ def matrix_csv(request):
     filterset, rows, errors = apply(RequestFilter, request, ArmsRequest.objects.published())
     if errors:
         return error_page(request, errors)
-    m = who_asked_whom(rows)
+    m = summaries.who_asked_whom(filterset, rows)
     label = "{0.name} ({0.code})".format  # both axes alike: Venezuela (VE)
     header = ["requester", "requester_iso2", *map(label, m.columns), "total"]
     body = [[label(row), row.iso2 or "", *[n for _, n in cells], total] for row, cells, _, total in m.grid()]
@@ -215,14 +215,11 @@ def country_detail(request, code):
     context = {
         "country": country,
         "asked": requests.filter(requester=country)[:PROFILE_ROWS],
-        "asked_count": requests.filter(requester=country).count(),
         "was_asked": requests.filter(supplier=country)[:PROFILE_ROWS],
-        "was_asked_count": requests.filter(supplier=country).count(),
         "deployed": deployments.filter(country=country)[:PROFILE_ROWS],
-        "deployed_count": deployments.filter(country=country).count(),
         "hosted": deployments.filter(host_country=country)[:PROFILE_ROWS],
-        "hosted_count": deployments.filter(host_country=country).count(),
-        "timeline": timeline(ArmsRequest.objects.published().involving(country), {"country": country.code}),
+        **summaries.country_counts(country),
+        "timeline": timeline(summaries.periods(summaries.involving(country)), {"country": country.code}),
     }
     return render(request, "tracker/country_detail.html", context)
 
@@ -231,14 +228,15 @@ def system_detail(request, slug):
     systems = System.objects.in_public_use().select_related("equipment_type", "origin_country")
     system = get_object_or_404(systems, slug=slug)
     requests = ArmsRequest.objects.published().asking_for(system)
+    counts = summaries.system_periods(system)
     deployments = Deployment.objects.published().for_list().filter(system=system)
     context = {
         "system": system,
         "requests": requests.for_list()[:PROFILE_ROWS],
-        "request_count": requests.count(),
+        "request_count": sum(counts.values()),
         "deployments": deployments[:PROFILE_ROWS],
-        "deployment_count": deployments.count(),
-        "timeline": timeline(requests, {"system": system.slug}),
+        "deployment_count": summaries.system_deployments(system),
+        "timeline": timeline(counts, {"system": system.slug}),
     }
     return render(request, "tracker/system_detail.html", context)
 

@@ -41,4 +41,9 @@ from .sources import Credibility as Credibility
 from .sources import Reliability as Reliability
 from .sources import Source as Source
 from .sources import SourceKind as SourceKind
+from .tallies import DeploymentTally as DeploymentTally
+from .tallies import PeriodTally as PeriodTally
+from .tallies import RequestTally as RequestTally
+from .tallies import SystemTally as SystemTally
+from .tallies import rebuild_tallies as rebuild_tallies
 from .versioned import register_all as register_all

@@ -1,0 +1,360 @@
+"""The summary tables' triggers and their rebuild (migration 0017; see tracker/models/tallies.py).
+
+A request counts when it is published and cited, so a tally changes when a request, one of its citations or
+(for the systems' tally) one of its items changes. Each trigger works out, for the rows its statement wrote,
+what they added to the tallies and what they took away, with the other tables as they are: every statement
+writes one table, so this delta is exact, and deletes in either order (Django deletes citations and items
+before their request; PostgreSQL's deferred foreign keys allow the other order) end at the same counts.
+
+PostgreSQL: statement-level triggers with transition tables, so that a COPY of 10,000 citations is one
+grouped upsert per tally. SQLite: row-level triggers (it has no others); a row's contribution taken away is
+an UPDATE, never an insert, so that a flush deleting the tallies before the records leaves no negative rows.
+Rows may reach 0 and stay: readers take n > 0. SQLite caveat, as for migrations 0007 and 0014: a migration
+that rebuilds one of the watched tables drops its triggers; make them again there (tests check they exist).
+Frozen SQL: change it only with a migration that drops and recreates the triggers.
+"""
+
+SIDES = "(SELECT 'r' AS side UNION ALL SELECT 's' UNION ALL SELECT '*') AS sides"
+
+
+def year(vendor, a):
+    if vendor == "postgresql":
+        return f"COALESCE(EXTRACT(YEAR FROM {a}.date)::integer, 0)"
+    return f"COALESCE(CAST(substr({a}.date, 1, 4) AS INTEGER), 0)"
+
+
+def month(vendor, a):
+    value = (
+        f"EXTRACT(MONTH FROM {a}.date)::integer"
+        if vendor == "postgresql"
+        else f"CAST(substr({a}.date, 6, 2) AS INTEGER)"
+    )
+    return f"CASE WHEN {a}.date_precision IN ('day', 'month') THEN {value} ELSE 0 END"
+
+
+def period(vendor, a):
+    return [year(vendor, a), month(vendor, a), f"{a}.date_precision"]
+
+
+def cited(alias, column="request_id"):
+    return f"EXISTS (SELECT 1 FROM tracker_citation c WHERE c.{column} = {alias}.id)"
+
+
+# Each grain: (table, key columns, key expressions over the source `a`, the source given the changed rows).
+# Requests' changed rows d: (id, requester_id, supplier_id, status, date, date_precision, sign).
+def pair_grain(vendor, d):
+    return (
+        "tracker_requesttally",
+        "requester, supplier, status",
+        "a.requester_id, a.supplier_id, a.status",
+        f"({d}) AS a",
+    )
+
+
+def period_grain(vendor, d):
+    side = "CASE sides.side WHEN 'r' THEN a.requester_id WHEN 's' THEN a.supplier_id ELSE 0 END"
+    keys = ", ".join([side, "sides.side", *period(vendor, "a")])
+    return "tracker_periodtally", "country, side, year, month, date_precision", keys, f"({d}) AS a CROSS JOIN {SIDES}"
+
+
+def system_grain(vendor, e):
+    """e: (system_id, date, date_precision, sign), one row per request and system."""
+    keys = ", ".join(["a.system_id", *period(vendor, "a")])
+    return "tracker_systemtally", "system, year, month, date_precision", keys, f"({e}) AS a"
+
+
+def systems_of(d):
+    """A request counts once per system, however many of its items name it."""
+    return (
+        f"SELECT DISTINCT r.id, r.sign, r.date, r.date_precision, i.system_id FROM ({d}) AS r "
+        "JOIN tracker_requestitem i ON i.request_id = r.id WHERE i.system_id IS NOT NULL"
+    )
+
+
+# Deployments' changed rows d: (country_id, host_country_id, system_id, sign).
+def deployment_grain(vendor, d):
+    keys = "a.country_id, COALESCE(a.host_country_id, 0), COALESCE(a.system_id, 0)"
+    return "tracker_deploymenttally", "country, host, system", keys, f"({d}) AS a"
+
+
+def add(grain):
+    """Add the source's signed rows to the tally (any sign on PostgreSQL; SQLite adds only)."""
+    table, columns, keys, source = grain
+    positions = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
+    return (
+        f"INSERT INTO {table} ({columns}, n) SELECT {keys}, sum(a.sign) FROM {source} WHERE true "
+        f"GROUP BY {positions} HAVING sum(a.sign) <> 0 "
+        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
+    )
+
+
+def take(grain):
+    """SQLite: take one away from each tally row the source names (one request or deployment: distinct keys)."""
+    table, columns, keys, source = grain
+    return f"UPDATE {table} SET n = n - 1 WHERE ({columns}) IN (SELECT {keys} FROM {source})"
+
+
+def request_grains(vendor, d):
+    return [pair_grain(vendor, d), period_grain(vendor, d), system_grain(vendor, systems_of(d))]
+
+
+REQUEST = "{a}.id, {a}.requester_id, {a}.supplier_id, {a}.status, {a}.date, {a}.date_precision"
+DEPLOYMENT = "{a}.country_id, {a}.host_country_id, {a}.system_id"
+REQUEST_WATCHED = "published, requester_id, supplier_id, status, date, date_precision"
+DEPLOYMENT_WATCHED = "published, country_id, host_country_id, system_id"
+TALLIES = ["tracker_requesttally", "tracker_periodtally", "tracker_systemtally", "tracker_deploymenttally"]
+
+
+def rebuild(vendor):
+    """Every tally from the records as they are (the migration fills them so; a TRUNCATE trigger too)."""
+    requests = (
+        f"SELECT {REQUEST.format(a='r')}, 1 AS sign FROM tracker_armsrequest r WHERE r.published AND {cited('r')}"
+    )
+    deployments = (
+        f"SELECT {DEPLOYMENT.format(a='d')}, 1 AS sign FROM tracker_deployment d "
+        f"WHERE d.published AND {cited('d', 'deployment_id')}"
+    )
+    yield from (f"DELETE FROM {table}" for table in TALLIES)
+    yield from (add(grain) for grain in request_grains(vendor, requests))
+    yield add(deployment_grain(vendor, deployments))
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def signed(old, new, row, is_cited):
+    """Signed rows of a statement on requests or deployments: -1 for each old row counted, +1 for each new one."""
+    parts = []
+    if old:
+        parts.append(f"SELECT {row.format(a='o')}, -1 AS sign FROM {old} WHERE o.published AND {is_cited('o')}")
+    if new:
+        parts.append(f"SELECT {row.format(a='n')}, 1 AS sign FROM {new} WHERE n.published AND {is_cited('n')}")
+    return " UNION ALL ".join(parts)
+
+
+def updated(columns):
+    """Old and new rows of an UPDATE, paired, where a column the tallies read changed."""
+    names = [c.strip() for c in columns.split(",")]
+    old, new = ", ".join(f"o.{c}" for c in names), ", ".join(f"n.{c}" for c in names)
+    return f"old_rows o JOIN new_rows n ON n.id = o.id AND ({old}) IS DISTINCT FROM ({new})"
+
+
+def flips(event, keys, table):
+    """(keys, sign) for each key whose rows in table appeared (+1) or all went (-1) with this statement."""
+    names = [k.strip() for k in keys.split(",")]
+    parts = []
+    if event in ("INSERT", "UPDATE"):
+        parts.append(f"SELECT {keys}, 1 AS new_n, 0 AS old_n FROM new_rows")
+    if event in ("DELETE", "UPDATE"):
+        parts.append(f"SELECT {keys}, 0, 1 FROM old_rows")
+    present = " AND ".join(f"x.{k} IS NOT NULL" for k in names)
+    grouped = (
+        f"SELECT {keys}, sum(x.new_n) AS new_n, sum(x.old_n) AS old_n "
+        f"FROM ({' UNION ALL '.join(parts)}) AS x WHERE {present} GROUP BY {keys}"
+    )
+    match = " AND ".join(f"t.{k} = g.{k}" for k in names)
+    counted = f"SELECT g.*, (SELECT count(*) FROM {table} t WHERE {match}) AS now_n FROM ({grouped}) AS g"
+    return (
+        f"SELECT h.*, (CASE WHEN h.now_n > 0 THEN 1 ELSE 0 END) "
+        f"- (CASE WHEN h.now_n - h.new_n + h.old_n > 0 THEN 1 ELSE 0 END) AS sign FROM ({counted}) AS h"
+    )
+
+
+def requests_cited(a):
+    return cited(a)
+
+
+def deployments_cited(a):
+    return cited(a, "deployment_id")
+
+
+def pg_statements(event):
+    """{table: statements its trigger runs for one event (INSERT, UPDATE or DELETE)}."""
+    vendor = "postgresql"
+    if event == "UPDATE":  # only rows that changed a column the tallies read: a search-text rebuild adds nothing
+        requests = signed(updated(REQUEST_WATCHED), updated(REQUEST_WATCHED), REQUEST, requests_cited)
+        deployments = signed(updated(DEPLOYMENT_WATCHED), updated(DEPLOYMENT_WATCHED), DEPLOYMENT, deployments_cited)
+    else:
+        old, new = ("old_rows o", None) if event == "DELETE" else (None, "new_rows n")
+        requests = signed(old, new, REQUEST, requests_cited)
+        deployments = signed(old, new, DEPLOYMENT, deployments_cited)
+    cited_requests = (
+        f"SELECT {REQUEST.format(a='r')}, f.sign FROM ({flips(event, 'request_id', 'tracker_citation')}) AS f "
+        "JOIN tracker_armsrequest r ON r.id = f.request_id WHERE f.sign <> 0 AND r.published"
+    )
+    cited_deployments = (
+        f"SELECT {DEPLOYMENT.format(a='d')}, f.sign FROM ({flips(event, 'deployment_id', 'tracker_citation')}) AS f "
+        "JOIN tracker_deployment d ON d.id = f.deployment_id WHERE f.sign <> 0 AND d.published"
+    )
+    item_systems = (
+        f"SELECT f.system_id, r.date, r.date_precision, f.sign "
+        f"FROM ({flips(event, 'request_id, system_id', 'tracker_requestitem')}) AS f "
+        f"JOIN tracker_armsrequest r ON r.id = f.request_id WHERE f.sign <> 0 AND r.published AND {cited('r')}"
+    )
+    return {
+        "tracker_armsrequest": [add(grain) for grain in request_grains(vendor, requests)],
+        "tracker_deployment": [add(deployment_grain(vendor, deployments))],
+        "tracker_citation": [add(grain) for grain in request_grains(vendor, cited_requests)]
+        + [add(deployment_grain(vendor, cited_deployments))],
+        "tracker_requestitem": [add(system_grain(vendor, item_systems))],
+    }
+
+
+WATCHED = ["tracker_armsrequest", "tracker_deployment", "tracker_citation", "tracker_requestitem"]
+EVENTS = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def pg_function(table):
+    """One function per table; PL/pgSQL plans only the branch it runs, so each names only its event's tables."""
+    branches = []
+    for event in EVENTS:
+        body = ";\n        ".join(pg_statements(event)[table])
+        branches.append(f"IF TG_OP = '{event}' THEN\n        {body};")
+    rebuilt = ";\n        ".join(rebuild("postgresql"))
+    return (
+        f"CREATE OR REPLACE FUNCTION tracker_tally_{table}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    "
+        + "\n    ELS".join(branches)
+        + f"\n    ELSE  -- TRUNCATE: count again from what is left\n        {rebuilt};\n    END IF;\n"
+        + "    RETURN NULL;\nEND $$"
+    )
+
+
+def postgresql_create():
+    for table in WATCHED:
+        yield pg_function(table)
+        for event, transition in EVENTS.items():
+            yield (
+                f"CREATE TRIGGER {table}_tally_{event.lower()} AFTER {event} ON {table} {transition} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_tally_{table}()"
+            )
+        yield (
+            f"CREATE TRIGGER {table}_tally_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_tally_{table}()"
+        )
+
+
+def postgresql_drop():
+    for table in WATCHED:
+        for event in [*EVENTS, "TRUNCATE"]:
+            yield f"DROP TRIGGER IF EXISTS {table}_tally_{event.lower()} ON {table}"
+        yield f"DROP FUNCTION IF EXISTS tracker_tally_{table}()"
+
+
+# ---------------------------------------------------------------------- SQLite
+
+REQUEST_AS = ", ".join(
+    f"{{a}}.{c} AS {c}" for c in ["id", "requester_id", "supplier_id", "status", "date", "date_precision"]
+)
+DEPLOYMENT_AS = ", ".join(f"{{a}}.{c} AS {c}" for c in ["country_id", "host_country_id", "system_id"])
+
+
+def row(columns, a, sign, condition):
+    return f"SELECT {columns.format(a=a)}, {sign} AS sign WHERE {a}.published AND {condition}"
+
+
+def sqlite_bodies():
+    """{(table, event): (WHEN condition or None, statements)}."""
+    v = "sqlite"
+    req_old = row(REQUEST_AS, "OLD", -1, cited("OLD"))
+    req_new = row(REQUEST_AS, "NEW", 1, cited("NEW"))
+    dep_old = row(DEPLOYMENT_AS, "OLD", -1, cited("OLD", "deployment_id"))
+    dep_new = row(DEPLOYMENT_AS, "NEW", 1, cited("NEW", "deployment_id"))
+
+    def cited_request(key, sign, first):
+        # the request `key` names, when this citation was its first (first=True) or its last
+        count = f"(SELECT count(*) FROM tracker_citation c WHERE c.request_id = {key})"
+        condition = f"{count} = 1" if first else f"{count} = 0"
+        return (
+            f"SELECT {REQUEST.format(a='r')}, {sign} AS sign FROM tracker_armsrequest r "
+            f"WHERE r.id = {key} AND r.published AND {condition}"
+        )
+
+    def cited_deployment(key, sign, first):
+        count = f"(SELECT count(*) FROM tracker_citation c WHERE c.deployment_id = {key})"
+        condition = f"{count} = 1" if first else f"{count} = 0"
+        return (
+            f"SELECT {DEPLOYMENT.format(a='d')}, {sign} AS sign FROM tracker_deployment d "
+            f"WHERE d.id = {key} AND d.published AND {condition}"
+        )
+
+    def item_system(a, sign, first):
+        count = (
+            f"(SELECT count(*) FROM tracker_requestitem i WHERE i.request_id = {a}.request_id "
+            f"AND i.system_id = {a}.system_id)"
+        )
+        condition = f"{count} = 1" if first else f"{count} = 0"
+        return (
+            f"SELECT {a}.system_id AS system_id, r.date, r.date_precision, {sign} AS sign FROM tracker_armsrequest r "
+            f"WHERE r.id = {a}.request_id AND {a}.system_id IS NOT NULL AND r.published AND {cited('r')} "
+            f"AND {condition}"
+        )
+
+    def citation_gone(a):
+        return [take(g) for g in request_grains(v, cited_request(f"{a}.request_id", -1, False))] + [
+            take(deployment_grain(v, cited_deployment(f"{a}.deployment_id", -1, False)))
+        ]
+
+    def citation_came(a):
+        return [add(g) for g in request_grains(v, cited_request(f"{a}.request_id", 1, True))] + [
+            add(deployment_grain(v, cited_deployment(f"{a}.deployment_id", 1, True)))
+        ]
+
+    return {
+        ("tracker_armsrequest", "INSERT"): ("NEW.published", [add(g) for g in request_grains(v, req_new)]),
+        ("tracker_armsrequest", "DELETE"): ("OLD.published", [take(g) for g in request_grains(v, req_old)]),
+        ("tracker_armsrequest", f"UPDATE OF {REQUEST_WATCHED}"): (
+            "OLD.published OR NEW.published",
+            [take(g) for g in request_grains(v, req_old)] + [add(g) for g in request_grains(v, req_new)],
+        ),
+        ("tracker_deployment", "INSERT"): ("NEW.published", [add(deployment_grain(v, dep_new))]),
+        ("tracker_deployment", "DELETE"): ("OLD.published", [take(deployment_grain(v, dep_old))]),
+        ("tracker_deployment", f"UPDATE OF {DEPLOYMENT_WATCHED}"): (
+            "OLD.published OR NEW.published",
+            [take(deployment_grain(v, dep_old)), add(deployment_grain(v, dep_new))],
+        ),
+        ("tracker_citation", "INSERT"): (None, citation_came("NEW")),
+        ("tracker_citation", "DELETE"): (None, citation_gone("OLD")),
+        ("tracker_citation", "UPDATE OF request_id, deployment_id"): (
+            None,
+            citation_gone("OLD") + citation_came("NEW"),
+        ),
+        ("tracker_requestitem", "INSERT"): (
+            "NEW.system_id IS NOT NULL",
+            [add(system_grain(v, item_system("NEW", 1, True)))],
+        ),
+        ("tracker_requestitem", "DELETE"): (
+            "OLD.system_id IS NOT NULL",
+            [take(system_grain(v, item_system("OLD", -1, False)))],
+        ),
+        ("tracker_requestitem", "UPDATE OF request_id, system_id"): (
+            None,
+            [take(system_grain(v, item_system("OLD", -1, False))), add(system_grain(v, item_system("NEW", 1, True)))],
+        ),
+    }
+
+
+def sqlite_triggers(only=None):
+    """CREATE TRIGGER statements, for every watched table or only the one named (after a table rebuild)."""
+    for (table, event), (when, statements) in sqlite_bodies().items():
+        if only in (None, table):
+            name = f"{table}_tally_{event.split()[0].lower()}"
+            condition = f" WHEN {when}" if when else ""
+            body = "; ".join(statements)
+            yield f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table}{condition} BEGIN {body}; END"
+
+
+def sqlite_drop():
+    for table, event in sqlite_bodies():
+        yield f"DROP TRIGGER IF EXISTS {table}_tally_{event.split()[0].lower()}"
+
+
+def statements(vendor, create):
+    if vendor == "postgresql":
+        return [*postgresql_create(), *rebuild(vendor)] if create else list(postgresql_drop())
+    if vendor == "sqlite":
+        return [*sqlite_triggers(), *rebuild(vendor)] if create else list(sqlite_drop())
+    raise NotImplementedError(f"The tallies support PostgreSQL and SQLite, not {vendor}.")

@@ -1,0 +1,114 @@
+"""Summary tables: counts of the public records, kept up to date in the writing transaction.
+
+The pages that summarise (the home page, the matrix and network, country and system pages, the indexes,
+the timelines) read these instead of counting a million requests per view. A record counts as the public
+sees it: published and cited. Triggers (tracker/migrations/_tallies.py) keep every row right whatever
+writes: the admin, publishing, imports, COPY, reverts, deletes in any order, raw SQL; a TRUNCATE counts
+again. Written only by the triggers; `manage.py rebuild_tallies` counts everything again if ever needed,
+and tests compare each table with the live count after random writes on both databases.
+
+A row may fall to 0 and stay; counted() leaves those out. Keys are plain integers, 0 standing for
+"none" (an undated request's year, a deployment without host): upserts need keys that are never NULL.
+"""
+
+from django.db import connections, models
+from django.db.models import Sum
+
+SIDES = {"requester": "r", "supplier": "s", "all": "*"}  # PeriodTally.side; "all" rows have country 0
+
+
+class TallyQuerySet(models.QuerySet):
+    def counted(self):
+        return self.filter(n__gt=0)
+
+    def sum_by(self, *keys):
+        """{key or (keys): count} over the counted rows."""
+        rows = self.counted().order_by().values_list(*keys).annotate(total=Sum("n"))
+        if len(keys) == 1:
+            return dict(rows)
+        return {tuple(row[:-1]): row[-1] for row in rows}
+
+    def total(self):
+        return self.counted().aggregate(total=Sum("n"))["total"] or 0
+
+
+class Tally(models.Model):
+    n = models.PositiveIntegerField()
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        keys = (f.attname for f in self._meta.concrete_fields if f.attname not in ("id", "n"))
+        return f"{', '.join(f'{k}={getattr(self, k)}' for k in keys)}: {self.n}"
+
+
+class RequestTally(Tally):
+    """Published, cited requests per requester, asked country and status."""
+
+    requester = models.BigIntegerField()
+    supplier = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["requester", "supplier", "status"], name="request_tally_key")]
+
+
+class PeriodTally(Tally):
+    """Published, cited requests per country and side, year, month and date precision (undated: 0, 0, '').
+
+    Each request counts three times: for its requester (side r), for its asked country (s) and in the total
+    (country 0, side *). Month is 0 for a date known only to its year.
+    """
+
+    country = models.BigIntegerField()
+    side = models.CharField(max_length=1)
+    year = models.IntegerField()
+    month = models.IntegerField()
+    date_precision = models.CharField(max_length=5)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "side", "year", "month", "date_precision"], name="period_tally_key"
+            )
+        ]
+
+
+class SystemTally(Tally):
+    """Published, cited requests per system named in their items (once per request), and period."""
+
+    system = models.BigIntegerField()
+    year = models.IntegerField()
+    month = models.IntegerField()
+    date_precision = models.CharField(max_length=5)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "year", "month", "date_precision"], name="system_tally_key")
+        ]
+
+
+class DeploymentTally(Tally):
+    """Published, cited deployments per deploying country, host (0: none) and system (0: none)."""
+
+    country = models.BigIntegerField()
+    host = models.BigIntegerField()
+    system = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "host", "system"], name="deployment_tally_key")]
+
+
+TALLIES = [RequestTally, PeriodTally, SystemTally, DeploymentTally]
+
+
+def rebuild_tallies(using="default"):
+    """Count every tally again from the records, in the caller's transaction."""
+    from tracker.migrations._tallies import rebuild  # the SQL the migration froze
+
+    with connections[using].cursor() as cursor:
+        for sql in rebuild(connections[using].vendor):
+            cursor.execute(sql)
