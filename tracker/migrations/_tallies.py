@@ -77,21 +77,45 @@ def deployment_grain(vendor, d):
     return "tracker_deploymenttally", "country, host, system", keys, f"({d}) AS a"
 
 
-def add(grain):
-    """Add the source's signed rows to the tally (any sign on PostgreSQL; SQLite adds only)."""
+def add(grain, vendor="sqlite"):
+    """Add the source's signed rows to the tally. SQLite's sources add only (take() takes away); PostgreSQL's
+    sum to either sign per key: a negative sum updates the row and never inserts one."""
     table, columns, keys, source = grain
-    positions = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
+    names = [c.strip() for c in columns.split(",")]
+    positions = ", ".join(str(i + 1) for i in range(len(names)))
+    upsert = f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
+    if vendor == "sqlite":
+        return (
+            f"INSERT INTO {table} ({columns}, n) SELECT {keys}, sum(a.sign) FROM {source} WHERE true "
+            f"GROUP BY {positions} HAVING sum(a.sign) > 0 {upsert}"
+        )
+    aliased = ", ".join(f"{k} AS k{i}" for i, k in enumerate(split_keys(keys)))
+    match = " AND ".join(f"t.{name} = d.k{i}" for i, name in enumerate(names))
     return (
-        f"INSERT INTO {table} ({columns}, n) SELECT {keys}, sum(a.sign) FROM {source} WHERE true "
-        f"GROUP BY {positions} HAVING sum(a.sign) <> 0 "
-        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
+        f"WITH d AS (SELECT {aliased}, sum(a.sign) AS n FROM {source} GROUP BY {positions} HAVING sum(a.sign) <> 0), "
+        f"gone AS (UPDATE {table} AS t SET n = GREATEST(t.n + d.n, 0) FROM d WHERE d.n < 0 AND {match}) "
+        f"INSERT INTO {table} ({columns}, n) SELECT * FROM d WHERE d.n > 0 {upsert}"
     )
+
+
+def split_keys(keys):
+    """Key expressions split at top-level commas (CASE … END and COALESCE(…) hold commas of their own)."""
+    parts, depth, current = [], 0, ""
+    for char in keys:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*parts, current.strip()]
 
 
 def take(grain):
     """SQLite: take one away from each tally row the source names (one request or deployment: distinct keys)."""
     table, columns, keys, source = grain
-    return f"UPDATE {table} SET n = n - 1 WHERE ({columns}) IN (SELECT {keys} FROM {source})"
+    return f"UPDATE {table} SET n = max(n - 1, 0) WHERE ({columns}) IN (SELECT {keys} FROM {source})"
 
 
 def request_grains(vendor, d):
@@ -115,8 +139,8 @@ def rebuild(vendor):
         f"WHERE d.published AND {cited('d', 'deployment_id')}"
     )
     yield from (f"DELETE FROM {table}" for table in TALLIES)
-    yield from (add(grain) for grain in request_grains(vendor, requests))
-    yield add(deployment_grain(vendor, deployments))
+    yield from (add(grain, vendor) for grain in request_grains(vendor, requests))
+    yield add(deployment_grain(vendor, deployments), vendor)
 
 
 # ------------------------------------------------------------------ PostgreSQL
@@ -146,7 +170,7 @@ def flips(event, keys, table):
     if event in ("INSERT", "UPDATE"):
         parts.append(f"SELECT {keys}, 1 AS new_n, 0 AS old_n FROM new_rows")
     if event in ("DELETE", "UPDATE"):
-        parts.append(f"SELECT {keys}, 0, 1 FROM old_rows")
+        parts.append(f"SELECT {keys}, 0 AS new_n, 1 AS old_n FROM old_rows")
     present = " AND ".join(f"x.{k} IS NOT NULL" for k in names)
     grouped = (
         f"SELECT {keys}, sum(x.new_n) AS new_n, sum(x.old_n) AS old_n "
@@ -192,11 +216,11 @@ def pg_statements(event):
         f"JOIN tracker_armsrequest r ON r.id = f.request_id WHERE f.sign <> 0 AND r.published AND {cited('r')}"
     )
     return {
-        "tracker_armsrequest": [add(grain) for grain in request_grains(vendor, requests)],
-        "tracker_deployment": [add(deployment_grain(vendor, deployments))],
-        "tracker_citation": [add(grain) for grain in request_grains(vendor, cited_requests)]
-        + [add(deployment_grain(vendor, cited_deployments))],
-        "tracker_requestitem": [add(system_grain(vendor, item_systems))],
+        "tracker_armsrequest": [add(grain, vendor) for grain in request_grains(vendor, requests)],
+        "tracker_deployment": [add(deployment_grain(vendor, deployments), vendor)],
+        "tracker_citation": [add(grain, vendor) for grain in request_grains(vendor, cited_requests)]
+        + [add(deployment_grain(vendor, cited_deployments), vendor)],
+        "tracker_requestitem": [add(system_grain(vendor, item_systems), vendor)],
     }
 
 
@@ -264,44 +288,57 @@ def sqlite_bodies():
     dep_old = row(DEPLOYMENT_AS, "OLD", -1, cited("OLD", "deployment_id"))
     dep_new = row(DEPLOYMENT_AS, "NEW", 1, cited("NEW", "deployment_id"))
 
-    def cited_request(key, sign, first):
-        # the request `key` names, when this citation was its first (first=True) or its last
-        count = f"(SELECT count(*) FROM tracker_citation c WHERE c.request_id = {key})"
-        condition = f"{count} = 1" if first else f"{count} = 0"
+    def counted_when(table, column, key, first):
+        """This citation or item was the first (first=True) or the last of its kind for key."""
+        count = f"(SELECT count(*) FROM {table} c WHERE {' AND '.join(f'c.{k} = {v}' for k, v in zip(column, key, strict=True))})"
+        return f"{count} = 1" if first else f"{count} = 0"
+
+    def cited_request(a, sign, first, moved=""):
+        # moved: on UPDATE, only when the citation changed request (SQLite runs UPDATE OF for unchanged values)
+        when = counted_when("tracker_citation", ["request_id"], [f"{a}.request_id"], first)
         return (
             f"SELECT {REQUEST.format(a='r')}, {sign} AS sign FROM tracker_armsrequest r "
-            f"WHERE r.id = {key} AND r.published AND {condition}"
+            f"WHERE r.id = {a}.request_id AND r.published AND {when}{moved and ' AND ' + moved}"
         )
 
-    def cited_deployment(key, sign, first):
-        count = f"(SELECT count(*) FROM tracker_citation c WHERE c.deployment_id = {key})"
-        condition = f"{count} = 1" if first else f"{count} = 0"
+    def cited_deployment(a, sign, first, moved=""):
+        when = counted_when("tracker_citation", ["deployment_id"], [f"{a}.deployment_id"], first)
         return (
             f"SELECT {DEPLOYMENT.format(a='d')}, {sign} AS sign FROM tracker_deployment d "
-            f"WHERE d.id = {key} AND d.published AND {condition}"
+            f"WHERE d.id = {a}.deployment_id AND d.published AND {when}{moved and ' AND ' + moved}"
         )
 
-    def item_system(a, sign, first):
-        count = (
-            f"(SELECT count(*) FROM tracker_requestitem i WHERE i.request_id = {a}.request_id "
-            f"AND i.system_id = {a}.system_id)"
+    def item_system(a, sign, first, moved=""):
+        when = counted_when(
+            "tracker_requestitem", ["request_id", "system_id"], [f"{a}.request_id", f"{a}.system_id"], first
         )
-        condition = f"{count} = 1" if first else f"{count} = 0"
         return (
             f"SELECT {a}.system_id AS system_id, r.date, r.date_precision, {sign} AS sign FROM tracker_armsrequest r "
             f"WHERE r.id = {a}.request_id AND {a}.system_id IS NOT NULL AND r.published AND {cited('r')} "
-            f"AND {condition}"
+            f"AND {when}{moved and ' AND ' + moved}"
         )
 
-    def citation_gone(a):
-        return [take(g) for g in request_grains(v, cited_request(f"{a}.request_id", -1, False))] + [
-            take(deployment_grain(v, cited_deployment(f"{a}.deployment_id", -1, False)))
+    def citation_gone(a, update=False):
+        moved = (
+            ("OLD.request_id IS NOT NEW.request_id", "OLD.deployment_id IS NOT NEW.deployment_id")
+            if update
+            else ("", "")
+        )
+        return [take(g) for g in request_grains(v, cited_request(a, -1, False, moved[0]))] + [
+            take(deployment_grain(v, cited_deployment(a, -1, False, moved[1])))
         ]
 
-    def citation_came(a):
-        return [add(g) for g in request_grains(v, cited_request(f"{a}.request_id", 1, True))] + [
-            add(deployment_grain(v, cited_deployment(f"{a}.deployment_id", 1, True)))
+    def citation_came(a, update=False):
+        moved = (
+            ("OLD.request_id IS NOT NEW.request_id", "OLD.deployment_id IS NOT NEW.deployment_id")
+            if update
+            else ("", "")
+        )
+        return [add(g) for g in request_grains(v, cited_request(a, 1, True, moved[0]))] + [
+            add(deployment_grain(v, cited_deployment(a, 1, True, moved[1])))
         ]
+
+    item_moved = "(OLD.request_id IS NOT NEW.request_id OR OLD.system_id IS NOT NEW.system_id)"
 
     return {
         ("tracker_armsrequest", "INSERT"): ("NEW.published", [add(g) for g in request_grains(v, req_new)]),
@@ -320,7 +357,7 @@ def sqlite_bodies():
         ("tracker_citation", "DELETE"): (None, citation_gone("OLD")),
         ("tracker_citation", "UPDATE OF request_id, deployment_id"): (
             None,
-            citation_gone("OLD") + citation_came("NEW"),
+            citation_gone("OLD", update=True) + citation_came("NEW", update=True),
         ),
         ("tracker_requestitem", "INSERT"): (
             "NEW.system_id IS NOT NULL",
@@ -332,7 +369,10 @@ def sqlite_bodies():
         ),
         ("tracker_requestitem", "UPDATE OF request_id, system_id"): (
             None,
-            [take(system_grain(v, item_system("OLD", -1, False))), add(system_grain(v, item_system("NEW", 1, True)))],
+            [
+                take(system_grain(v, item_system("OLD", -1, False, item_moved))),
+                add(system_grain(v, item_system("NEW", 1, True, item_moved))),
+            ],
         ),
     }
 
