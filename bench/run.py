@@ -81,7 +81,8 @@ def prepare(vendor, n, fresh):
     if not fresh:
         try:
             if int(manage(env, "shell", "-c", check, capture=True).strip().splitlines()[-1]) == n:
-                say(f"  reusing the {vendor} database of {n:,} requests")
+                say(f"  reusing the {vendor} database of {n:,} requests (migrating it if behind)")
+                manage(env, "migrate", "--noinput", "-v0")
                 return env, database
         except (subprocess.CalledProcessError, ValueError, IndexError):
             pass

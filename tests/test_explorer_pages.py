@@ -294,6 +294,15 @@ def test_draft_counts_are_not_leaked_by_the_home_page(client, data):
     assert response.context["deployment_count"] == Deployment.objects.published().count() == 3
 
 
+def test_the_home_page_lists_the_latest_published_first(client, data, make_request):
+    older = make_request(summary="made long ago, published now")
+    newer = make_request(summary="made later, published first", published=True)
+    ArmsRequest.objects.filter(pk=older.pk).publish()
+    latest = list(client.get("/").context["latest_requests"])
+    assert latest[:2] == [older, newer]
+    assert client.get("/").context["request_count"] == 7  # the summary tables count both at once
+
+
 def test_a_large_matrix_shows_the_most_active_and_sums_the_others(client, data, monkeypatch):
     from tracker.explore import views
 

@@ -5,11 +5,13 @@ and every summarising page's counts from the tallies with the same counts made l
 """
 
 import datetime
+import io
 import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory
 
@@ -365,3 +367,12 @@ def test_the_triggers_exist():
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%tally%'")
             expected = {f"{t}_tally_{e}" for t in WATCHED for e in ("insert", "update", "delete", "truncate")}
         assert {name for (name,) in cursor.fetchall()} == expected
+
+
+def test_the_rebuild_command_counts_again(make_request):
+    make_request(published=True)
+    PeriodTally.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_tallies", stdout=out)
+    assert "counted again" in out.getvalue()
+    assert_all_match()

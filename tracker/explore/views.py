@@ -110,7 +110,8 @@ def home(request):
     m = tallied_matrix(RequestTally.objects.all(), limit=8)
     context = {
         **summaries.totals(),
-        "latest_requests": ArmsRequest.objects.published().for_list().order_by("-created_at", "-id")[:8],
+        # Newest on the site first, read in order from an index (ordering by created_at sorted every row).
+        "latest_requests": ArmsRequest.objects.published().for_list().latest_published_first()[:8],
         "top_requesters": [(c, m.row_totals[c.pk]) for c in m.rows[:6]],
         "top_suppliers": [(c, m.column_totals[c.pk]) for c in m.columns[:6]],
         "matrix": m,
