@@ -40,6 +40,7 @@ GOALS = {
     "api-lines": ("≤ 1.3×", 1.3),
     "api-304": ("≤ 10 ms", None),
     "aggregate": ("≤ 150 ms (PostgreSQL), ≤ 300 ms (SQLite), median, at 1M", None),
+    "aggregate-live": ("reported: filters no summary row answers fall back to the live count", None),
     "matrix-load": ("no errors or timeouts; ≥ 5× the 2.4/s measured at 100k before summary tables", None),
 }
 
@@ -178,7 +179,9 @@ def verdict(kind, vendor, what, ours, reference, how):
     if kind == "aggregate":
         return None, ours <= (0.150 if vendor == "postgresql" else 0.300)
     if kind == "matrix-load":
-        return None, "(0 errors)" in what
+        return None, "(0 errors)" in what and ours >= 5 * 2.4
+    if kind == "aggregate-live":
+        return None, True
     if kind == "search_page":
         return ours / reference if reference else None, ours <= 0.150
     ratio = ours / reference if reference else float("inf")

@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -51,13 +54,53 @@ def shade(count, largest):
 
 
 @register.simple_tag(takes_context=True)
-def cell_query(context, row, column):
-    """The list URL's query for one matrix cell: the current filters plus this pair."""
+def matrix_rows(context, matrix):
+    """The matrix's body rows with their cells, as matrix_table.html drew them one by one: 1,600 cells through the
+    template language took 600 ms, here a few."""
     params = context["request"].GET.copy()
     for name in (*PAGE_PARAMS, "sort", "requester", "supplier"):
         params.pop(name, None)
-    params["requester"], params["supplier"] = row.code, column.code
-    return "?" + params.urlencode()
+    filters, list_url, largest = params.urlencode(), reverse("request-list"), matrix.largest
+    rows = []
+    for row, cells, others, total in matrix.grid():
+        head = format_html(
+            '<th scope="row" title="{} ({})"><a href="{}">{}</a></th>',
+            row.name,
+            row.code,
+            row.get_absolute_url(),
+            country_label(row),
+        )
+        body = format_html_join("", "{}", ((cell(row, col, n, filters, list_url, largest),) for col, n in cells))
+        hidden = format_html('<td class="cell others">{}</td>', others or "") if matrix.hidden_columns else ""
+        rows.append(
+            format_html(
+                '<tr>{}{}{}<td class="total"><a href="{}?requester={}">{}</a></td></tr>\n',
+                head,
+                body,
+                hidden,
+                list_url,
+                row.code,
+                total,
+            )
+        )
+    return format_html_join("", "{}", ((r,) for r in rows))
+
+
+def cell(row, col, n, filters, list_url, largest):
+    if not n:
+        return format_html('<td class="cell empty-cell"><span class="visually-hidden">0</span></td>')
+    pair = urlencode({"requester": row.code, "supplier": col.code})
+    return format_html(
+        '<td class="cell shade-{}"><a href="{}?{}" aria-label="{} asked {}: {} request{}">{}</a></td>',
+        shade(n, largest),
+        list_url,
+        f"{filters}&{pair}" if filters else pair,
+        row.name,
+        col.name,
+        n,
+        "s" if n != 1 else "",
+        n,
+    )
 
 
 @register.filter

@@ -169,6 +169,8 @@ class Deployment(Publishable):
             models.Index(fields=["status"], name="deployment_status_idx"),
             models.Index(fields=["published", "start_date"], name="deployment_published_start_idx"),
             first_publication_index("deployment"),
+            models.Index(fields=["country", "start_date", "id"], name="deployment_country_start_idx"),
+            models.Index(fields=["host_country", "start_date", "id"], name="deployment_host_start_idx"),
         ]
 
     def __str__(self):
