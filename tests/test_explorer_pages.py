@@ -38,12 +38,12 @@ def grow(make_request, make_deployment, n=30):
 # on the same page), then their items and citations. ?q= reads the first matches first
 # (models/search.py, narrowed()).
 PAGE_QUERIES = {
-    "/": 10,  # every figure from the summary tables (models/tallies.py), the latest requests live
+    "/": 7,  # every figure from the summary tables (models/tallies.py), the latest requests live
     "/requests/": 6,
     # The countries the form suggests are the rows the country parameters were read from: one query.
     # ?q= reads its first matches first (models/search.narrowed): one more.
     "/requests/?country=VE&type=uav&q=drones&date_from=2020&reliability=C": 8,
-    "/matrix/": 6,  # from the summary tables: row totals, column totals, the cells shown
+    "/matrix/": 5,  # from the summary tables: every country's totals, then the cells shown
     "/deployments/": 5,
     "/requests/summary/": 1,  # the timeline from the summary tables; the count is its sum
     # Filters the summary tables cannot answer: one GROUP BY, the undated included, and the first matches.

@@ -81,11 +81,13 @@ def whole_matrix(cells, limit):
     return matrix(cells, row_totals, column_totals, limit)
 
 
-def tallied_matrix(rows, limit=None):
-    """The matrix from summary rows (a RequestTally queryset). Cut to limit: the totals, then the cells shown."""
+def tallied_matrix(rows, limit=None, totals=None):
+    """The matrix from summary rows (a RequestTally queryset). Cut to limit: the totals (given, or summed from
+    rows), then the cells shown."""
     if limit is None:
         return whole_matrix(rows.sum_by("requester", "supplier"), limit)
-    row_totals, column_totals = Counter(rows.sum_by("requester")), Counter(rows.sum_by("supplier"))
+    row_totals, column_totals = totals or (rows.sum_by("requester"), rows.sum_by("supplier"))
+    row_totals, column_totals = Counter(row_totals), Counter(column_totals)
     shown = rows.filter(requester__in=strongest(row_totals, limit), supplier__in=strongest(column_totals, limit))
     return matrix(shown.sum_by("requester", "supplier"), row_totals, column_totals, limit)
 

@@ -10,7 +10,15 @@ from collections import Counter
 
 from django.db.models import Q
 
-from tracker.models import ArmsRequest, Deployment, DeploymentTally, PeriodTally, RequestTally, SystemTally
+from tracker.models import (
+    ArmsRequest,
+    CountryTally,
+    Deployment,
+    DeploymentTally,
+    PeriodTally,
+    RequestTally,
+    SystemTally,
+)
 from tracker.models.tallies import SIDES
 
 from . import aggregates
@@ -34,7 +42,23 @@ def pks(countries):
 def who_asked_whom(filterset, requests, limit=None):
     """The matrix of the filtered requests (aggregates.Matrix), its rows and columns cut to limit."""
     rows = pair_rows(filterset)
-    return aggregates.who_asked_whom(requests, limit) if rows is None else aggregates.tallied_matrix(rows, limit)
+    if rows is None:
+        return aggregates.who_asked_whom(requests, limit)
+    statuses = filterset.form.cleaned_data.get("status")
+    countries_chosen = given(filterset) & set(COUNTRY_PARAMS)
+    # The matrix cut to limit needs every country's total: the few thousand rows of CountryTally hold them.
+    totals = None if countries_chosen or limit is None else country_totals(statuses)
+    return aggregates.tallied_matrix(rows, limit, totals)
+
+
+def country_totals(statuses=None):
+    """({requester pk: requests made}, {asked country pk: requests received}), of the statuses if given."""
+    rows = CountryTally.objects.filter(status__in=statuses) if statuses else CountryTally.objects.all()
+    sums = rows.sum_by("side", "country")
+    made, received = Counter(), Counter()
+    for (side, country), n in sums.items():
+        (made if side == SIDES["requester"] else received)[country] = n
+    return made, received
 
 
 def pair_rows(filterset):
@@ -94,7 +118,7 @@ def involving(country):
 
 def country_counts(country):
     """The counts a country's page shows: requests made and received, deployments made and hosted."""
-    sides = PeriodTally.objects.filter(country=country.pk).sum_by("side")
+    sides = CountryTally.objects.filter(country=country.pk).sum_by("side")
     deployments = DeploymentTally.objects.counted()
     return {
         "asked_count": sides.get(SIDES["requester"], 0),
@@ -117,8 +141,8 @@ def index_columns(kind):
     deployments = DeploymentTally.objects
     if kind == "countries":
         return {
-            "asked": RequestTally.objects.sum_by("requester"),
-            "asked_of": RequestTally.objects.sum_by("supplier"),
+            "asked": CountryTally.objects.filter(side=SIDES["requester"]).sum_by("country"),
+            "asked_of": CountryTally.objects.filter(side=SIDES["supplier"]).sum_by("country"),
             "deployed": deployments.sum_by("country"),
             "hosted": deployments.exclude(host=0).sum_by("host"),
         }
@@ -128,13 +152,13 @@ def index_columns(kind):
     }
 
 
-def totals():
-    """The home page's figures: published requests and deployments, countries on either side of a request."""
-    pairs = RequestTally.objects.counted().order_by()
+def totals(matrix):
+    """The home page's figures, the matrix's totals among them: published requests and deployments, and the
+    countries on either side of a request."""
     return {
-        "request_count": PeriodTally.objects.filter(country=0).total(),
+        "request_count": matrix.total,
         "deployment_count": DeploymentTally.objects.total(),
-        "country_count": pairs.values("requester").union(pairs.values("supplier")).count(),
+        "country_count": len(set(matrix.row_totals) | set(matrix.column_totals)),
     }
 
 

@@ -107,9 +107,9 @@ def error_page(request, errors):
 
 def home(request):
     """Every figure from the summary tables: the home page reads no more rows at a million requests than at ten."""
-    m = tallied_matrix(RequestTally.objects.all(), limit=8)
+    m = tallied_matrix(RequestTally.objects.all(), limit=8, totals=summaries.country_totals())
     context = {
-        **summaries.totals(),
+        **summaries.totals(m),
         # Newest on the site first, read in order from an index (ordering by created_at sorted every row).
         "latest_requests": ArmsRequest.objects.published().for_list().latest_published_first()[:8],
         "top_requesters": [(c, m.row_totals[c.pk]) for c in m.rows[:6]],

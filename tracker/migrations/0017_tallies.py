@@ -91,5 +91,20 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="CountryTally",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("n", models.PositiveIntegerField()),
+                ("country", models.BigIntegerField()),
+                ("side", models.CharField(max_length=1)),
+                ("status", models.CharField(max_length=20)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("country", "side", "status"), name="country_tally_key")
+                ],
+            },
+        ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -118,15 +118,33 @@ def take(grain):
     return f"UPDATE {table} SET n = max(n - 1, 0) WHERE ({columns}) IN (SELECT {keys} FROM {source})"
 
 
+def country_grain(vendor, d):
+    side = "CASE sides.side WHEN 'r' THEN a.requester_id ELSE a.supplier_id END"
+    both = "(SELECT 'r' AS side UNION ALL SELECT 's') AS sides"
+    return (
+        "tracker_countrytally",
+        "country, side, status",
+        f"{side}, sides.side, a.status",
+        f"({d}) AS a CROSS JOIN {both}",
+    )
+
+
 def request_grains(vendor, d):
-    return [pair_grain(vendor, d), period_grain(vendor, d), system_grain(vendor, systems_of(d))]
+    grains = [pair_grain(vendor, d), country_grain(vendor, d), period_grain(vendor, d)]
+    return [*grains, system_grain(vendor, systems_of(d))]
 
 
 REQUEST = "{a}.id, {a}.requester_id, {a}.supplier_id, {a}.status, {a}.date, {a}.date_precision"
 DEPLOYMENT = "{a}.country_id, {a}.host_country_id, {a}.system_id"
 REQUEST_WATCHED = "published, requester_id, supplier_id, status, date, date_precision"
 DEPLOYMENT_WATCHED = "published, country_id, host_country_id, system_id"
-TALLIES = ["tracker_requesttally", "tracker_periodtally", "tracker_systemtally", "tracker_deploymenttally"]
+TALLIES = [
+    "tracker_requesttally",
+    "tracker_countrytally",
+    "tracker_periodtally",
+    "tracker_systemtally",
+    "tracker_deploymenttally",
+]
 
 
 def rebuild(vendor):
@@ -393,8 +411,9 @@ def sqlite_drop():
 
 
 def statements(vendor, create):
-    if vendor == "postgresql":
-        return [*postgresql_create(), *rebuild(vendor)] if create else list(postgresql_drop())
+    if vendor == "postgresql":  # freshly filled tables need statistics before the first page plans over them
+        analyze = f"ANALYZE {', '.join(TALLIES)}"
+        return [*postgresql_create(), *rebuild(vendor), analyze] if create else list(postgresql_drop())
     if vendor == "sqlite":
         return [*sqlite_triggers(), *rebuild(vendor)] if create else list(sqlite_drop())
     raise NotImplementedError(f"The tallies support PostgreSQL and SQLite, not {vendor}.")

@@ -41,6 +41,7 @@ from .sources import Credibility as Credibility
 from .sources import Reliability as Reliability
 from .sources import Source as Source
 from .sources import SourceKind as SourceKind
+from .tallies import CountryTally as CountryTally
 from .tallies import DeploymentTally as DeploymentTally
 from .tallies import PeriodTally as PeriodTally
 from .tallies import RequestTally as RequestTally

@@ -38,7 +38,13 @@ UNWATCHED = {
     "tracker_importrun": "the import log is admin-only",
     "tracker_dataversion": "the version itself",
     **dict.fromkeys(
-        ["tracker_requesttally", "tracker_periodtally", "tracker_systemtally", "tracker_deploymenttally"],
+        [
+            "tracker_requesttally",
+            "tracker_countrytally",
+            "tracker_periodtally",
+            "tracker_systemtally",
+            "tracker_deploymenttally",
+        ],
         "counts written by triggers, in the same statements as the watched writes that bump the version",
     ),
 }

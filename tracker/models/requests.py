@@ -54,7 +54,9 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         return self.filter(Q(requester=country) | Q(supplier=country))
 
     def asking_for(self, system):
-        return self.filter(models.Exists(RequestItem.objects.filter(request=models.OuterRef("pk"), system=system)))
+        """Requests with an item naming system: read from the system's items (its index). EXISTS made PostgreSQL
+        walk every request newest first, testing each, to find a rare system's latest (360 ms at 1M)."""
+        return self.filter(pk__in=RequestItem.objects.filter(system=system).values("request"))
 
     def for_list(self):
         """Everything a list row, a detail page or a CSV row shows, in a fixed number of queries."""

@@ -56,6 +56,18 @@ class RequestTally(Tally):
         constraints = [models.UniqueConstraint(fields=["requester", "supplier", "status"], name="request_tally_key")]
 
 
+class CountryTally(Tally):
+    """Published, cited requests per country, side (r: it asked, s: it was asked) and status: the matrix's and
+    the indexes' totals, a few thousand rows where RequestTally has one per pair."""
+
+    country = models.BigIntegerField()
+    side = models.CharField(max_length=1)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "side", "status"], name="country_tally_key")]
+
+
 class PeriodTally(Tally):
     """Published, cited requests per country and side, year, month and date precision (undated: 0, 0, '').
 
@@ -102,7 +114,7 @@ class DeploymentTally(Tally):
         constraints = [models.UniqueConstraint(fields=["country", "host", "system"], name="deployment_tally_key")]
 
 
-TALLIES = [RequestTally, PeriodTally, SystemTally, DeploymentTally]
+TALLIES = [RequestTally, CountryTally, PeriodTally, SystemTally, DeploymentTally]
 
 
 def rebuild_tallies(using="default"):
