@@ -99,7 +99,10 @@ class RequestReport:
     def sql(self, part=None):
         inner = self.inner()
         if part == "first":
-            inner = inner[: self.FIRST]
+            # The first records' ids in order, then their columns: SQLite, reading a filter's rows by another
+            # index, worked out every matching record's citations before sorting (12.5 s to the first row at 1M).
+            first = self.queryset.values("pk")[: self.FIRST]
+            inner = self.inner(self.queryset.filter(pk__in=first))[: self.FIRST]
         elif part == "rest":
             inner = inner[self.FIRST :]
         try:
@@ -127,8 +130,8 @@ class RequestReport:
     def outer_order(self):
         return ", ".join(f"r.x_sort{i} {direction}" for i, (_, direction) in enumerate(self.ordering()))
 
-    def inner(self):
-        qs = self.queryset
+    def inner(self, queryset=None):
+        qs = self.queryset if queryset is None else queryset
         ordering = self.ordering()
         return qs.annotate(
             x_id=F("pk"),
