@@ -4,18 +4,7 @@
 
 from django.db import migrations, models
 
-
-def analyze_again(apps, schema_editor):
-    """SQLite: a database analyzed before (generate_data does) would plan with statistics for every index but
-    these, and it then drove /requests/ from the country table and sorted a million rows (7 s). Counted again, or
-    never counted, it plans well."""
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if cursor.fetchone():
-            cursor.execute("ANALYZE")
+from ._sqlite_stats import analyze_again
 
 
 class Migration(migrations.Migration):

@@ -167,7 +167,7 @@ class Deployment(Publishable):
         indexes = [
             models.Index(fields=["start_date"], name="deployment_start_idx"),
             models.Index(fields=["status"], name="deployment_status_idx"),
-            models.Index(fields=["published", "start_date"], name="deployment_published_start_idx"),
+            models.Index(fields=["published", "start_date", "id"], name="deployment_published_start_idx"),
             first_publication_index("deployment"),
             models.Index(fields=["country", "start_date", "id"], name="deployment_country_start_idx"),
             models.Index(fields=["host_country", "start_date", "id"], name="deployment_host_start_idx"),

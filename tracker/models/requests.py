@@ -54,9 +54,7 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         return self.filter(Q(requester=country) | Q(supplier=country))
 
     def asking_for(self, system):
-        """Requests with an item naming system: read from the system's items (its index). EXISTS made PostgreSQL
-        walk every request newest first, testing each, to find a rare system's latest (360 ms at 1M)."""
-        return self.filter(pk__in=RequestItem.objects.filter(system=system).values("request"))
+        return self.filter(models.Exists(RequestItem.objects.filter(request=models.OuterRef("pk"), system=system)))
 
     def for_list(self):
         """Everything a list row, a detail page or a CSV row shows, in a fixed number of queries."""
@@ -140,7 +138,10 @@ class ArmsRequest(Publishable):
         indexes = [
             models.Index(fields=["date"], name="request_date_idx"),
             models.Index(fields=["status"], name="request_status_idx"),
-            models.Index(fields=["published", "date"], name="request_published_date_idx"),
+            # With the id: PostgreSQL reads the latest in order and stops, where (published, date) made it read
+            # every request of the latest date before sorting them by id (600 ms for a system's page at 1M).
+            # SQLite's indexes end with the rowid anyway.
+            models.Index(fields=["published", "date", "id"], name="request_published_date_idx"),
             first_publication_index("request"),
             # A country's page lists its latest requests on each side: read in order, not sorted (40,000 rows at 1M).
             models.Index(fields=["requester", "date", "id"], name="request_requester_date_idx"),

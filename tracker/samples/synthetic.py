@@ -38,6 +38,7 @@ from tracker.models import (
     System,
 )
 from tracker.models.search import deployment_document, search_document
+from tracker.models.tallies import counted_at_the_end
 from tracker.reference import EQUIPMENT_TYPES
 
 BATCH = 10_000
@@ -336,7 +337,7 @@ DEPLOYMENT_FIELDS += ["start_date", "start_precision", "end_date", "end_precisio
 def generate(requests=0, deployments=0, systems=0, persons=0, seed=1, stdout=None):
     """Add synthetic records in one transaction; returns the Counts of what was added."""
     generator = Generator(seed, stdout)
-    with transaction.atomic():
+    with transaction.atomic(), counted_at_the_end():
         if systems:
             generator.add_systems(systems)
         if persons:
