@@ -6,10 +6,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, RequestTally, System, count_up_to
+from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System, count_up_to
 
 from . import pagination, reports, summaries
-from .aggregates import tallied_matrix
 from .filters import DeploymentFilter, RequestFilter
 from .timelines import timeline
 
@@ -107,7 +106,7 @@ def error_page(request, errors):
 
 def home(request):
     """Every figure from the summary tables: the home page reads no more rows at a million requests than at ten."""
-    m = tallied_matrix(RequestTally.objects.all(), limit=8, totals=summaries.country_totals())
+    m = summaries.everything(limit=8)
     context = {
         **summaries.totals(m),
         # Newest on the site first, read in order from an index (ordering by created_at sorted every row).
