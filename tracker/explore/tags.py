@@ -5,7 +5,14 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from tracker.explore import rows
+
 register = template.Library()
+register.filter("quantity", rows.quantity)
+register.simple_tag(rows.estimated, name="estimated")
+register.simple_tag(rows.date_estimate_mark, name="date_estimate_mark")
+register.simple_tag(rows.request_rows, name="request_rows")
+register.simple_tag(rows.deployment_rows, name="deployment_rows")
 
 PAGE_PARAMS = ("page", "after", "before")
 
@@ -86,36 +93,6 @@ def matrix_rows(context, matrix):
         parts.append(f'<td class="total"><a href="{escape(list_url)}?{escape(asked)}">{total}</a></td></tr>\n')
         rows.append("".join(parts))
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or a number
-
-
-@register.filter
-def quantity(value):
-    return "—" if value is None else f"{value:,}"
-
-
-ESTIMATE = "An estimate (SIPRI's ?), not a counted figure"
-
-
-@register.simple_tag
-def estimated(value, is_estimate):
-    """A quantity as quantity() shows it, marked "≈400" (with a title and words for screen readers) if an estimate."""
-    shown = quantity(value)
-    if not is_estimate or value is None:
-        return shown
-    return format_html(
-        '<span class="estimate" title="{}">≈{}<span class="visually-hidden"> (estimate)</span></span>', ESTIMATE, shown
-    )
-
-
-@register.simple_tag
-def date_estimate_mark(is_estimate):
-    """Before a date the source gives as an estimate: "≈", with a title and words for screen readers."""
-    if not is_estimate:
-        return ""
-    return format_html(
-        '<span class="estimate" title="{}">≈<span class="visually-hidden">estimated: </span></span>',
-        "An estimated date (SIPRI's ? on the year)",
-    )
 
 
 @register.filter

@@ -1,0 +1,134 @@
+"""The body rows of the request and deployment tables, built in Python.
+
+request_table.html and deployment_table.html drew them through the template language: about 1 ms a row
+(a dozen lookups, filters and tags each), 80 ms of a country page's four tables. Each value is escaped once here.
+"""
+
+from django.utils.html import conditional_escape as esc
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+
+def quantity(value):
+    return "—" if value is None else f"{value:,}"
+
+
+ESTIMATE = "An estimate (SIPRI's ?), not a counted figure"
+
+
+def estimated(value, is_estimate):
+    """A quantity as quantity() shows it, marked "≈400" (with a title and words for screen readers) if an estimate."""
+    shown = quantity(value)
+    if not is_estimate or value is None:
+        return shown
+    return format_html(
+        '<span class="estimate" title="{}">≈{}<span class="visually-hidden"> (estimate)</span></span>', ESTIMATE, shown
+    )
+
+
+def date_estimate_mark(is_estimate):
+    """Before a date the source gives as an estimate: "≈", with a title and words for screen readers."""
+    if not is_estimate:
+        return ""
+    return format_html(
+        '<span class="estimate" title="{}">≈<span class="visually-hidden">estimated: </span></span>',
+        "An estimated date (SIPRI's ? on the year)",
+    )
+
+
+def _plural(n):
+    return "" if n == 1 else "s"
+
+
+class _Links:
+    """Each country's link and name, escaped once per table."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def __call__(self, country):
+        if country.pk not in self.seen:
+            self.seen[country.pk] = f'<a href="{esc(country.get_absolute_url())}">{esc(country.name)}</a>'
+        return self.seen[country.pk]
+
+
+GRADE_TITLE = ' title="best source reliability and information credibility"'
+
+
+def _sources(record, title=""):
+    sources, grade = len(record.cited_sources()), record.best_reliability
+    shown = f"{sources} source{_plural(sources)}"
+    if grade:
+        shown += f' <span class="grade"{title}>{esc(grade)}{esc(record.best_credibility)}</span>'
+    return shown
+
+
+def _item(item, url):
+    parts = ["<li>"]
+    if item.quantity_requested is not None:
+        parts.append(f"{estimated(item.quantity_requested, item.quantity_requested_estimated)} × ")
+    if item.system_id:
+        parts.append(f"<strong>{esc(item.system.designation)}</strong>: ")
+    parts.append(f'<a href="{url}">{esc(item.description)}</a> ')
+    parts.append(f'<span class="tag">{esc(item.get_help_kind_display())}</span>')
+    if item.hedged:
+        parts.append('<span class="tag hedged" title="The source hedges this item">hedged</span>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def request_rows(requests):
+    link, rows = _Links(), []
+    for r in requests:
+        url = esc(r.get_absolute_url())
+        items = r.items.all()
+        if items:
+            what = '<ul class="items">' + "".join(_item(item, url) for item in items) + "</ul>"
+        else:
+            what = f'<a href="{url}">{esc(Truncator(r.summary).chars(140))}</a>'
+        when = f' datetime="{r.date.isoformat()}"' if r.date else ""
+        rows.append(
+            f'<tr><td class="who">{link(r.requester)} <span aria-label="asked">→</span> {link(r.supplier)}</td>'
+            f'<td class="what">{what}</td>'
+            f'<td class="when">{date_estimate_mark(r.date_estimated)}<time{when}>{esc(r.date_display)}</time></td>'
+            f'<td class="state"><span class="status status-{esc(r.status)}">{esc(r.get_status_display())}</span></td>'
+            f'<td class="sources">{_sources(r, GRADE_TITLE)}</td></tr>\n'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped, a number or a tag's safe output
+
+
+def _where(d, link):
+    shown = esc(d.location or d.region or "—")
+    return f"{shown} ({link(d.host_country)})" if d.host_country_id else shown
+
+
+def deployment_rows(deployments):
+    link, rows = _Links(), []
+    for d in deployments:
+        tags = []
+        if d.quantity is not None:
+            tags.append(f'<span class="tag">{quantity(d.quantity)} units</span>')
+        if d.personnel is not None:
+            tags.append(f'<span class="tag">{quantity(d.personnel)} personnel</span>')
+        if d.equipment_type_id:
+            tags.append(f'<span class="tag">{esc(d.equipment_type.name)}</span>')
+        if d.system_id:
+            tags.append(f'<span class="tag">{esc(d.system.designation)}</span>')
+        label = d.unit or Truncator(d.description).chars(100)
+        if d.start_date:
+            since = f'<time datetime="{d.start_date.isoformat()}">{esc(d.start_display)}</time>'
+        else:
+            since = '<span class="muted">not reported</span>'
+        if d.end_date:
+            since += f" – {esc(d.end_display)}"
+        rows.append(
+            f'<tr><td class="who">{link(d.country)}</td>'
+            f'<td class="what"><a href="{esc(d.get_absolute_url())}" class="detail-link">{esc(label)}</a> '
+            f"{''.join(tags)}</td>"
+            f"<td>{_where(d, link)}</td>"
+            f'<td class="when">{since}</td>'
+            f'<td class="state"><span class="status status-{esc(d.status)}">{esc(d.get_status_display())}</span></td>'
+            f'<td class="sources">{_sources(d)}</td></tr>\n'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped, a number or a tag's safe output
