@@ -7,6 +7,7 @@ import threading
 
 import tracker.wsgi  # first: it sets Django up
 from tracker.explore.reports import requests as request_reports
+from tracker.explore.reports.streaming import FLUSH
 
 hook = threading.local()  # gthread: one request is answered and streamed by one thread
 plain_sql_rows = request_reports.sql_rows
@@ -16,11 +17,13 @@ class SimulatedFailure(Exception):
     pass
 
 
-def sql_rows(report):
-    limit = getattr(hook, "fail_after_rows", None)
-    for n, row in enumerate(plain_sql_rows(report)):
-        if n == limit:
-            raise SimulatedFailure(f"simulated database failure after {n} rows")
+def sql_rows(report, **options):
+    limit, n = getattr(hook, "fail_after_rows", None), 0
+    for row in plain_sql_rows(report, **options):
+        if row is not FLUSH:  # a marker between the report's parts, not a row
+            if n == limit:
+                raise SimulatedFailure(f"simulated database failure after {n} rows")
+            n += 1
         yield row
 
 

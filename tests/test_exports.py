@@ -184,8 +184,8 @@ def test_streaming_memory_does_not_grow_with_rows(client, monkeypatch):
 
 
 def fail_after_first_chunk(body):
-    def failing(report):
-        yield from list(body(report))[:1]
+    def failing(report, **options):
+        yield from list(body(report, **options))[:1]
         raise RuntimeError("the database went away")
 
     return failing
@@ -210,7 +210,7 @@ def test_a_download_left_halfway_ends_its_read_only_transaction(client, monkeypa
     seen = {}
 
     def recording(body):
-        def recorded(report):
+        def recorded(report, **options):
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     cursor.execute(
@@ -218,7 +218,7 @@ def test_a_download_left_halfway_ends_its_read_only_transaction(client, monkeypa
                     )
                     seen["snapshot"] = cursor.fetchone()
             seen["in_transaction"] = connection.in_atomic_block
-            yield from body(report)
+            yield from body(report, **options)
 
         return recorded
 
@@ -243,3 +243,25 @@ def test_a_search_that_matches_nothing_is_an_empty_report_not_a_cut_download(cli
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 1  # the header alone: before, the download was cut after it (EmptyResultSet)
+
+
+def test_the_first_records_leave_before_the_rest_is_queried(client, data, monkeypatch):
+    """The report's quick first part is written out whole before the query of the rest runs: on SQLite at
+    1,000,000 requests that query sorts for 25 s before its first row, and the first lines waited for it."""
+    monkeypatch.setattr(exports.requests.RequestReport, "FIRST", 2)
+    asked = []
+    plain_sql = exports.requests.RequestReport.sql
+
+    def recording(report, part=None):
+        asked.append(part)
+        return plain_sql(report, part)
+
+    monkeypatch.setattr(exports.requests.RequestReport, "sql", recording)
+    content = iter(client.get("/requests.csv").streaming_content)
+    header, first = next(content), next(content)
+    assert asked == ["first"]  # the rest not queried yet
+    first_ids = {line.split(b",")[0] for line in first.splitlines()}
+    assert len(first_ids) == 2
+    rest = b"".join(content)
+    assert asked == ["first", "rest"] and rest
+    assert not first_ids & {line.split(b",")[0] for line in rest.splitlines()}

@@ -5,7 +5,6 @@ import csv
 import datetime
 import logging
 import re
-from itertools import islice
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import StreamingHttpResponse
@@ -90,10 +89,23 @@ def filename_for(kind, filterset):
     return "-".join(p for p in [kind, label, datetime.date.today().isoformat()] if p) + ".csv"
 
 
+FLUSH = object()  # in rows given to chunks(): end the chunk here, whatever its size
+
+
 def chunks(rows, size=None):
-    """Lists of up to `size` (default CHUNK) rows from an iterator, read as they come."""
-    rows, size = iter(rows), size or CHUNK
-    while chunk := list(islice(rows, size)):
+    """Lists of up to `size` (default CHUNK) rows from an iterator, read as they come; FLUSH ends one early."""
+    size, chunk = size or CHUNK, []
+    for row in rows:
+        if row is FLUSH:
+            if chunk:
+                yield chunk
+            chunk = []
+        else:
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    if chunk:
         yield chunk
 
 
