@@ -6,8 +6,12 @@ known to the public only once a published, cited record names them (ISO states a
 """
 
 import pytest
+from django.apps import apps
+from django.utils import timezone
 
-from tracker.models import ArmsRequest, Citation, Country, RequestItem
+from tracker import reference
+from tracker.explore.country_filter import public_country_names
+from tracker.models import ArmsRequest, Citation, Country, RequestItem, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +74,30 @@ def test_the_admin_autocomplete_offers_the_state_before_the_parties_named_after_
     )
     names = [result["text"] for result in response.json()["results"]]
     assert names[:2] == ["Cuba", "Anti-Castro rebels (Cuba)"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_country_names_are_read_again_when_the_data_change(client):
+    """public_country_names() is kept between requests while the data version stands: a party becomes known
+    with the first published record naming it and unknown again once none does, from the next request on."""
+    reference.load_all(apps)  # a transactional test may start from empty tables
+    source = Source.objects.create(outlet="Test Wire", title="A report", reliability="B")
+    hezbollah, unknown = party("Hezbollah (Lebanon)"), party("Unknown supplier(s)")
+    kept = public_country_names()
+    assert public_country_names() is kept and hezbollah not in kept.countries  # nothing written: kept
+    request = ArmsRequest.objects.create(requester=hezbollah, supplier=unknown, published=False)
+    Citation.objects.create(source=source, request=request, credibility=2)
+    assert public_country_names() is not kept and hezbollah not in public_country_names().countries  # a draft
+    ArmsRequest.objects.filter(pk=request.pk).update(published=True, published_at=timezone.now())
+    assert hezbollah in public_country_names().countries
+    assert 'value="Hezbollah (Lebanon)"' in client.get("/requests/").content.decode()
+    assert client.get(f"/requests/?requester={hezbollah.pk}").status_code == 200
+    ArmsRequest.objects.filter(pk=request.pk).update(published=False)
+    assert hezbollah not in public_country_names().countries
+    assert 'value="Hezbollah (Lebanon)"' not in client.get("/requests/").content.decode()
+    assert client.get(f"/requests/?requester={hezbollah.pk}").status_code == 400
+
+
+def test_inside_a_transaction_nothing_is_kept(published):
+    """A transaction may see its own uncommitted writes (this test runs in one): they are never shared."""
+    assert public_country_names() is not public_country_names()

@@ -134,6 +134,19 @@ def assert_pages_match():
                 live.total,
             ), query
         assert summaries.timeline_counts(fs, fs.qs) == timelines.period_counts(fs.qs), query
+        live = aggregates.who_asked_whom(fs.qs)
+        name = {c.pk: c.name for c in Country.objects.all()}
+        by_strength = sorted(
+            ((r, s, n) for (r, s), n in live.cells.items()), key=lambda x: (-x[2], name[x[0]], name[x[1]])
+        )
+        for limit in (1, 2, 3, 5, 40):
+            ours = summaries.strongest_links(fs, fs.qs, limit)
+            assert (ours.links, ours.pairs, +ours.row_totals, +ours.column_totals) == (
+                by_strength[:limit],
+                len(live.cells),
+                live.row_totals,
+                live.column_totals,
+            ), (query, limit)
     for kind in ("countries", "systems"):
         assert summaries.index_columns(kind) == tallies.count_columns(kind)
     assert summaries.totals(summaries.everything(limit=8)) == live_totals()

@@ -142,7 +142,7 @@ def index_page(request, template, filterset_class, per_page, **context):
         errors.append(("page", f"There is no page '{asked}': pages run from 1 to {paginator.num_pages}."))
         page = Paginator([], per_page).page(1)
     if isinstance(filterset, CountryNamesOnce):  # the country box's suggestions: the rows its values were read from
-        context["countries"] = filterset.country_names().countries
+        context["country_names"] = filterset.country_names()
     if isinstance(filterset, CountryIndexFilter):  # the region box's choices: those its value was checked against
         context["regions"] = filterset.regions()
     context |= {

@@ -77,19 +77,14 @@ def network_json(request):
     limit, link_errors = links_asked(request)
     if errors or link_errors:
         return bad_request(errors + link_errors)
-    m = summaries.who_asked_whom(filterset, rows)
-    countries = {c.pk: c for c in (*m.rows, *m.columns)}
-    strongest = sorted(
-        m.cells.items(), key=lambda pair: (-pair[1], countries[pair[0][0]].name, countries[pair[0][1]].name)
-    )[:limit]
-    base = reverse("request-list")
-    shown = {pk for pair, _ in strongest for pk in pair}
-    ends = sorted((countries[pk] for pk in shown), key=place_on_circle)
+    found = summaries.strongest_links(filterset, rows, limit)
+    countries, base = found.countries, reverse("request-list")
+    ends = sorted((countries[pk] for pk in {pk for r, s, _ in found.links for pk in (r, s)}), key=place_on_circle)
     return JsonResponse(
         {
-            "total": m.total,
-            "pairs": len(m.cells),
-            "requests_shown": sum(n for _, n in strongest),
+            "total": sum(found.row_totals.values()),
+            "pairs": found.pairs,
+            "requests_shown": sum(n for _, _, n in found.links),
             "links": [
                 [
                     countries[r].code,
@@ -97,15 +92,15 @@ def network_json(request):
                     n,
                     list_url(base, request.GET, requester=countries[r].code, supplier=countries[s].code),
                 ]
-                for (r, s), n in strongest
+                for r, s, n in found.links
             ],
             "nodes": [
                 {
                     "code": c.code,
                     "name": c.name,
                     "region": c.region if c.region in REGIONS else "",
-                    "asked": m.row_totals[c.pk],
-                    "was_asked": m.column_totals[c.pk],
+                    "asked": found.row_totals[c.pk],
+                    "was_asked": found.column_totals[c.pk],
                     "url": list_url(base, request.GET, country=c.code),
                 }
                 for c in ends

@@ -11,6 +11,8 @@ from django.utils.text import Truncator
 
 from tracker.models import DeploymentStatus, HelpKind, RequestStatus
 
+from .reports.streaming import detail_url
+
 # get_FOO_display() builds a dict of the field's choices on every call: 150 calls on a list page.
 REQUEST_STATUS, DEPLOYMENT_STATUS, HELP_KIND = (dict(c.choices) for c in (RequestStatus, DeploymentStatus, HelpKind))
 
@@ -62,10 +64,13 @@ GRADE_TITLE = ' title="best source reliability and information credibility"'
 
 
 def _sources(record, title=""):
-    sources, grade = len(record.cited_sources()), record.best_reliability
+    """As cited_sources(), best_reliability and best_credibility, from one read of the prefetched citations."""
+    citations = record.citations.all()
+    sources = len({c.source_id for c in citations})
     shown = f"{sources} source{_plural(sources)}"
-    if grade:
-        shown += f' <span class="grade"{title}>{esc(grade)}{esc(record.best_credibility)}</span>'
+    if citations:
+        grade = min(c.source.reliability for c in citations)
+        shown += f' <span class="grade"{title}>{esc(grade)}{min(c.credibility for c in citations)}</span>'
     return shown
 
 
@@ -88,9 +93,9 @@ def _item(item, url):
 
 
 def request_rows(requests):
-    link, rows = _Links(), []
+    link, rows, detail = _Links(), [], detail_url("", "request-detail")
     for r in requests:
-        url = esc(r.get_absolute_url())
+        url = detail.format(r.pk)
         items = r.items.all()
         if items:
             what = '<ul class="items">' + "".join(_item(item, url) for item in items) + "</ul>"
@@ -113,7 +118,7 @@ def _where(d, link):
 
 
 def deployment_rows(deployments):
-    link, rows = _Links(), []
+    link, rows, detail = _Links(), [], detail_url("", "deployment-detail")
     for d in deployments:
         tags = []
         if d.quantity is not None:
@@ -133,7 +138,7 @@ def deployment_rows(deployments):
             since += f" – {esc(d.end_display)}"
         rows.append(
             f'<tr><td class="who">{link(d.country)}</td>'
-            f'<td class="what"><a href="{esc(d.get_absolute_url())}" class="detail-link">{esc(label)}</a> '
+            f'<td class="what"><a href="{detail.format(d.pk)}" class="detail-link">{esc(label)}</a> '
             f"{''.join(tags)}</td>"
             f"<td>{_where(d, link)}</td>"
             f'<td class="when">{since}</td>'

@@ -7,10 +7,12 @@ both ways give the same numbers (tests/test_tallies.py).
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from tracker.models import (
+    Country,
     CountryTally,
     DeploymentTally,
     PeriodTally,
@@ -163,3 +165,60 @@ def totals(matrix):
         "deployment_count": DeploymentTally.objects.total(),
         "country_count": len(set(matrix.row_totals) | set(matrix.column_totals)),
     }
+
+
+@dataclass
+class Links:
+    """The strongest requester → asked country links of the filtered requests, for the network."""
+
+    links: list  # [(requester pk, asked pk, requests)], strongest first, ties by the two names
+    countries: dict  # pk -> Country, at least every end of a link
+    pairs: int  # distinct pairs among the filtered requests
+    row_totals: Counter  # requests made, per requester, over every filtered request
+    column_totals: Counter
+
+
+def strongest_links(filterset, requests, limit):
+    """Links cut to limit. From the summary tables when they answer, reading only the pairs that can be among
+    the strongest; else every pair, counted live."""
+    rows = pair_rows(filterset)
+    if rows is None:
+        m = aggregates.who_asked_whom(requests)
+        countries = {c.pk: c for c in (*m.rows, *m.columns)}
+        return Links(by_strength(m.cells, countries)[:limit], countries, len(m.cells), m.row_totals, m.column_totals)
+    if given(filterset) & set(COUNTRY_PARAMS):  # a country's pairs: a few hundred at most, read whole
+        cells = rows.sum_by("requester", "supplier")
+        made, received, pairs = Counter(), Counter(), len(cells)
+        for (r, s), n in cells.items():
+            made[r] += n
+            received[s] += n
+    else:
+        made, received = country_totals(filterset.form.cleaned_data.get("status"))
+        cells = strongest_cells(rows, made, received, limit)
+        pairs = rows.counted().order_by().values_list("requester", "supplier").distinct().count()
+    countries = Country.objects.in_bulk({pk for pair in cells for pk in pair})
+    return Links(by_strength(cells, countries)[:limit], countries, pairs, made, received)
+
+
+def strongest_cells(rows, made, received, limit):
+    """{pair: requests} holding every pair among the limit strongest (ties included).
+
+    The cells between the limit largest requesters and asked countries give a floor: limit pairs have at least
+    that many requests. A pair above the floor needs both its ends above it too, so only those ends are read.
+    """
+    cells = rows.filter(
+        requester__in=aggregates.strongest(made, limit), supplier__in=aggregates.strongest(received, limit)
+    )
+    found = sorted(cells.sum_by("requester", "supplier").values(), reverse=True)
+    floor = found[limit - 1] if len(found) >= limit else 1
+    ends = [pk for pk, n in made.items() if n >= floor], [pk for pk, n in received.items() if n >= floor]
+    above = rows.filter(requester__in=ends[0], supplier__in=ends[1]) if floor > 1 else rows
+    return {pair: n for pair, n in above.sum_by("requester", "supplier").items() if n >= floor}
+
+
+def by_strength(cells, countries):
+    """[(requester pk, asked pk, n)], most requests first, ties by the requester's then the asked country's name."""
+    return sorted(
+        ((r, s, n) for (r, s), n in cells.items()),
+        key=lambda link: (-link[2], countries[link[0]].name, countries[link[1]].name),
+    )

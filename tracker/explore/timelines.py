@@ -12,7 +12,7 @@ summary tables' rows in the same shape (explore/summaries.py).
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -143,7 +143,10 @@ def timeline(requests, params=None):
     undated = counts.pop((None, None, None), 0)
     years = sorted({year for year, _, _ in counts})
     by_month = chooses_months(counts)
-    slots, year_only = [], []
+    slots, year_only, per_year = [], [], defaultdict(Counter)
+    for (y, _, precision), n in counts.items():  # once: a scan per year cost 40 ms over 75 years by month
+        if n:
+            per_year[y][precision] += n
     for year in range(years[0], years[-1] + 1) if years else []:
         if by_month:
             for month in range(1, 13):
@@ -156,9 +159,7 @@ def timeline(requests, params=None):
                 year_only.append(links.add(band, [DatePrecision.YEAR]))
         else:
             slot = year_slot(year, str(year))
-            for (y, _, precision), n in counts.items():
-                if y == year and n:
-                    slot.counts[precision] = slot.counts.get(precision, 0) + n
+            slot.counts.update(per_year[year])
             slots.append(links.add(slot, PRECISIONS))
     present = {precision for (_, _, precision), n in counts.items() if n}
     return Timeline(

@@ -55,7 +55,7 @@ def choices_context(request, filterset):
     """
     valid = filterset.is_valid()
     return {
-        "countries": filterset.country_names().countries,  # the rows the country parameters were read from
+        "country_names": filterset.country_names(),  # what the country parameters were read from
         "types": EquipmentType.objects.only("name", "slug"),
         "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
