@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
@@ -11,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from tracker.models import INTEGER_RANGE, count_up_to
 
@@ -98,6 +101,16 @@ class BigChangelist:
         # Counting from the start up to a little past the page shown keeps the Next page reachable.
         reach = min(page, 10_000) * per_page + ADMIN_COUNT_REACH
         return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, reach=reach)
+
+    def action_checkbox(self, obj):
+        """Django's markup, without a widget rendered through the template engine for each row (a third of
+        the requests changelist's time at 100,000 rows)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
 
 def count_of(model, field):
