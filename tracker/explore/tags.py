@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from tracker.explore import rows
+from tracker.explore import rows, timeline_chart
 
 register = template.Library()
 register.filter("quantity", rows.quantity)
@@ -13,6 +13,8 @@ register.simple_tag(rows.estimated, name="estimated")
 register.simple_tag(rows.date_estimate_mark, name="date_estimate_mark")
 register.simple_tag(rows.request_rows, name="request_rows")
 register.simple_tag(rows.deployment_rows, name="deployment_rows")
+register.simple_tag(timeline_chart.svg, name="timeline_svg")
+register.simple_tag(timeline_chart.table_rows, name="timeline_rows")
 
 PAGE_PARAMS = ("page", "after", "before")
 

@@ -10,6 +10,11 @@ bar also has a tooltip, and the figure a table of the same counts.
 import math
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.safestring import mark_safe
+
+from .rows import esc
+
 LEFT, RIGHT, TOP = 30, 12, 22  # least room for the count axis, the right edge, counts above the highest bar
 PLOT_HEIGHT = 150
 TARGET_WIDTH = 840
@@ -143,3 +148,67 @@ def year_only_bands(chart, timeline, slot, top):
             }
         )
     return top + BAND
+
+
+def _linked(slot):
+    """A bar's or band's link: where it leads and what it says."""
+    description = esc(slot.description)
+    return f'<a href="{esc(slot.href)}" aria-label="{description}, list them"><title>{description}</title>'
+
+
+def svg(chart):
+    """The chart as SVG: what timeline.html drew with 1,300 template lookups (15 ms for 76 bars)."""
+    c, out = chart, []
+    out.append(
+        f'<svg class="{"wide" if c.wide else ""}" width="{c.width}" height="{c.height}" '
+        f'viewBox="0 0 {c.width} {c.height}" role="group" aria-labelledby="timeline-caption">\n'
+    )
+    for t in c.y_ticks:
+        out.append(
+            f'<line class="grid" x1="{c.plot_left}" x2="{c.plot_right}" y1="{t["y"]}" y2="{t["y"]}"></line>'
+            f'<text class="ytick" x="{c.y_label_x}" y="{t["y"]}">{esc(t["label"])}</text>\n'
+        )
+    septick = '<line class="septick" x1="{0}" x2="{0}" y1="{1}" y2="{2}"></line>'
+    out.extend(septick.format(x, c.axis_y, c.tick_bottom) for x in c.x_ticks)
+    for b in c.bars:
+        if not b["slot"].total:
+            continue
+        out.append(_linked(b["slot"]))
+        out.append(f'<rect class="hit" x="{b["x"]}" y="{b["hit_y"]}" width="{b["w"]}" height="{b["hit_h"]}"></rect>')
+        out.extend(
+            f'<rect class="bar p-{esc(s["precision"])}" x="{b["x"]}" y="{s["y"]}" width="{b["w"]}" '
+            f'height="{s["h"]}"></rect>'
+            for s in b["segments"]
+        )
+        if count := b.get("count"):
+            turned = f' transform="rotate(-90 {count["x"]} {count["y"]})"' if count["sideways"] else ""
+            out.append(
+                f'<text class="bar-count{" sideways" if count["sideways"] else ""}" x="{count["x"]}" y="{count["y"]}"'
+                f"{turned}>{intcomma(b['slot'].total)}</text>"
+            )
+        out.append("</a>\n")
+    out.append(f'<line class="axis" x1="{c.plot_left}" x2="{c.plot_right}" y1="{c.axis_y}" y2="{c.axis_y}"></line>')
+    out.extend(
+        f'<text class="xtick{" major" if x["major"] else ""}" x="{x["x"]}" y="{x["y"]}">{esc(x["label"])}</text>'
+        for x in c.x_labels
+    )
+    for band in c.bands:
+        out.append(
+            f'{_linked(band["slot"])}<rect class="band p-year" x="{band["x"]}" y="{band["y"]}" width="{band["w"]}" '
+            f'height="{band["h"]}" rx="3"></rect><text class="band-text" x="{band["text_x"]}" y="{band["text_y"]}">'
+            f"{esc(band['text'])}</text></a>\n"
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above is escaped; the rest are numbers
+
+
+def table_rows(timeline):
+    """The counts table's body rows: a period linked to its list, its count per precision, its total."""
+    rows = []
+    for slot, cells in timeline.table:
+        counts = "".join(f'<td class="num">{intcomma(n)}</td>' for n in cells)
+        rows.append(
+            f'<tr><th scope="row"><a href="{esc(slot.href)}">{esc(slot.label)}</a></th>{counts}'
+            f'<td class="num">{intcomma(slot.total)}</td></tr>\n'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - escaped labels and links, numbers
