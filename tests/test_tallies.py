@@ -385,13 +385,18 @@ def test_a_count_taken_from_a_missing_row_leaves_no_negative_row(make_request):
     assert not RequestTally.objects.filter(n__lt=0).exists()
 
 
-def test_the_triggers_exist():
+@pytest.mark.parametrize("after_a_load", [False, True])
+def test_the_triggers_exist(after_a_load):
+    """And are on again after the generator's load, which counts once at the end with them off."""
+    if after_a_load:
+        generate(requests=20, deployments=5, seed=3)
+        assert_all_match()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
             expected = {f"{table}_tally_{event.split()[0].lower()}" for table, event in sqlite_bodies()}
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%tally%'")
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%tally%' AND tgenabled = 'O'")
             expected = {f"{t}_tally_{e}" for t in WATCHED for e in ("insert", "update", "delete", "truncate")}
         assert {name for (name,) in cursor.fetchall()} == expected
 
