@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
+from bench.admin_floor import measure_admin_floor  # noqa: E402
 from bench.aggregates import measure_aggregates, wrk  # noqa: E402
 from tracker.explore import pagination  # noqa: E402
 from tracker.explore import reports as exports  # noqa: E402
@@ -212,6 +213,7 @@ def measure_pages():
         lambda: list(model_admin.get_queryset(request).order_by("-date", "-id")[: model_admin.list_per_page])
     )
     results.append(("admin: arms requests changelist", changelist, admin_query, "its page query, no count", "admin"))
+    results.append(measure_admin_floor(best, changelist))
     return results
 
 

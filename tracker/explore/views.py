@@ -229,12 +229,12 @@ def system_detail(request, slug):
     system = get_object_or_404(systems, slug=slug)
     requests = ArmsRequest.objects.published().asking_for(system)
     counts = summaries.system_periods(system)
-    deployments = Deployment.objects.published().for_list().filter(system=system)
+    deployments = Deployment.objects.published().filter(system=system)
     context = {
         "system": system,
-        "requests": requests.for_list()[:PROFILE_ROWS],
+        "requests": requests.leading(PROFILE_ROWS),
         "request_count": sum(counts.values()),
-        "deployments": deployments[:PROFILE_ROWS],
+        "deployments": deployments.leading(PROFILE_ROWS),
         "deployment_count": summaries.system_deployments(system),
         "timeline": timeline(counts, {"system": system.slug}),
     }

@@ -20,6 +20,14 @@ class PublishableQuerySet(models.QuerySet):
         """What the public sees: published, and cited (even if a write bypassed validation)."""
         return self.filter(self.cited_condition(), published=True)
 
+    def leading(self, n):
+        """The first n rows in this queryset's order, as for_list() shows them: their ids first, then their columns
+        and relations by id. Planned together, for_list()'s seven-table join and a filter such as asking_for()
+        took PostgreSQL 70 ms for 20 rows at 1,000,000 requests; the ids alone take 13."""
+        ids = list(self.values_list("pk", flat=True)[:n])
+        rows = self.model.objects.filter(pk__in=ids).for_list()
+        return rows.order_by(*self.query.order_by) if self.query.order_by else rows  # else Meta.ordering
+
     def latest_published_first(self):
         """The feeds' order: the most recently (first) published first, read from index *_published_at_idx.
 
