@@ -137,8 +137,8 @@ def test_search_finds_no_draft_only_name_until_published(client, secret):
 
 
 # As /systems/su-30mk2/ and /countries/VE/ in test_explorer_pages, plus what a deployment shown costs: its
-# citations, and on the system page its row too (read by id once the ids are found, leading()). Checking public use adds none; the counts come from the
-# summary tables.
+# citations, and on the system page its row too (read by id once the ids are found, leading()). Checking
+# public use adds none; the counts come from the summary tables.
 @pytest.mark.parametrize(("page", "expected"), [("system page", 10), ("party page", 12)])
 def test_query_counts_of_the_pages_that_check_public_use(client, secret, page, expected):
     party, system, draft, deployment = secret
