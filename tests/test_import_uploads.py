@@ -93,6 +93,10 @@ def test_the_migration_carries_every_kept_text_over_compressed():
     applied = old.objects.create(file_name="b.csv", kind="requests", file_format="requests", state="applied")
 
     executor = MigrationExecutor(connection)
-    executor.migrate([("tracker", "0009_importrun_upload")])
-    assert zlib.decompress(ImportRun.objects.get(pk=kept.pk).upload).decode() == text
-    assert ImportRun.objects.get(pk=applied.pk).upload is None
+    try:
+        executor.migrate([("tracker", "0009_importrun_upload")])
+        assert zlib.decompress(ImportRun.objects.get(pk=kept.pk).upload).decode() == text
+        assert ImportRun.objects.get(pk=applied.pk).upload is None
+    finally:  # the latest schema again: the transactional tests after this one find it (test_party_pages did not)
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
