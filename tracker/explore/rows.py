@@ -1,7 +1,8 @@
 """The body rows of the request and deployment tables, built in Python.
 
-request_table.html and deployment_table.html drew them through the template language: about 1 ms a row
-(a dozen lookups, filters and tags each), 80 ms of a country page's four tables. Each value is escaped once here.
+request_table.html and deployment_table.html drew them through the template language, a dozen lookups,
+filters and tags a row; with them here /countries/US/ went from 179 to 88 ms at 1,000,000 requests on SQLite.
+Each value is escaped once; the markup is the templates' own (tests/test_explorer_pages.py reads it).
 """
 
 import html
