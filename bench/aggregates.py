@@ -15,7 +15,7 @@ from django.test import Client
 
 from tracker.models import System
 
-SLOW = 2.0  # seconds: a page this slow is timed once (at 1,000,000 requests a rescan takes tens of seconds)
+SLOW = 2.0  # seconds: a page this slow twice is timed no more (at 1,000,000 requests a rescan takes tens of seconds)
 MATRIX_FILTER = "status=delivered&supplier=RU"  # filters the summary tables answer
 LIVE_FILTER = "status=delivered&date_from=2000"  # a period: no summary row answers it, counted live
 
@@ -44,7 +44,7 @@ def median_time(client, path, repeat=5):
         response = client.get(path)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, (path, response.status_code)
-        if times[0] > SLOW:
+        if len(times) == 2 and min(times) > SLOW:  # two slow runs: a rescan, not a cold first read
             break
     return statistics.median(times), len(times)
 

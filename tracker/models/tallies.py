@@ -114,6 +114,11 @@ class DeploymentTally(Tally):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["country", "host", "system"], name="deployment_tally_key")]
+        # A country page's hosted count and a system page's deployment count: read, not scanned (29,000 rows at 1M).
+        indexes = [
+            models.Index(fields=["host"], name="deployment_tally_host"),
+            models.Index(fields=["system"], name="deployment_tally_system"),
+        ]
 
 
 TALLIES = [RequestTally, CountryTally, PeriodTally, SystemTally, DeploymentTally]
