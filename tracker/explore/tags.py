@@ -74,7 +74,7 @@ def matrix_rows(context, matrix):
     prefix = f"{list_url}?{filters}&" if filters else f"{list_url}?"
     columns = [(escape(col.name), urlencode({"supplier": col.code})) for col in matrix.columns]
     empty = '<td class="cell empty-cell"><span class="visually-hidden">0</span></td>'
-    rows = []
+    lines = []
     for row, cells, others, total in matrix.grid():
         name, asked = escape(row.name), urlencode({"requester": row.code})
         parts = [
@@ -93,8 +93,8 @@ def matrix_rows(context, matrix):
         if matrix.hidden_columns:
             parts.append(f'<td class="cell others">{others or ""}</td>')
         parts.append(f'<td class="total"><a href="{escape(list_url)}?{escape(asked)}">{total}</a></td></tr>\n')
-        rows.append("".join(parts))
-    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or a number
+        lines.append("".join(parts))
+    return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped or a number
 
 
 @register.filter
