@@ -49,10 +49,22 @@ def test_distinct_deals_sharing_the_old_key_are_all_kept_and_a_reimport_changes_
     assert delivered == [80, 150]
 
 
-def test_only_identical_lines_are_duplicates():
-    outcome = imported(BRAHMOS_A, BRAHMOS_A, BRAHMOS_B, dry_run=True)
-    assert [(p.line, p.reason) for p in outcome.problems] == [(6, "duplicate of the record on line 5")]
-    assert outcome.created == 2
+def test_identical_lines_are_deals_of_their_own_and_a_reimport_pairs_them_by_occurrence():
+    # SIPRI's current layout gives such lines two deal ids (Norway -> Ukraine, 2 NASAMS-2, 66366 and 66825).
+    outcome = imported(BRAHMOS_A, BRAHMOS_A, BRAHMOS_B)
+    assert (outcome.problems, outcome.created) == ([], 3)
+    again = imported(BRAHMOS_A, BRAHMOS_A, BRAHMOS_B)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_licensed_production_keeps_sipri_s_zero_as_an_open_ended_order():
+    panther = "China,France,1980,,0,,AS-365 Dauphin-2,helicopter,457,?,1984; 1985,,licensed production,4,,1828\n"
+    outcome = imported(panther)
+    assert (outcome.problems, outcome.created) == ([], 1)
+    item = RequestItem.objects.get()
+    assert (item.quantity_requested, item.quantity_delivered) == (None, 457)
+    assert "SIPRI number ordered: 0 (an open-ended order" in item.request.notes
+    assert "number ordered not reported" in item.request.summary
 
 
 def test_a_revised_edition_updates_the_deal_instead_of_adding_one():

@@ -53,7 +53,12 @@ def test_other_is_under_one_percent_of_the_register_s_deals():
         ("trainer/combat aircraft", "combat-aircraft"),  # the head follows the last slash
         ("anti-ship/ASW torpedo", "naval-weapon"),
         ("Ground-Attack  Aircraft", "combat-aircraft"),  # case, hyphens and spaces do not matter
-        ("coastal defence system", None),  # no head we know: the category decides
+        ("coastal defence system", "radar-sensor"),  # SIPRI files it under Sensors (its missiles apart)
+        ("surface-to-surface missile launcher", "missile"),  # the classic register of October 2025 spells it out
+        ("self-propelled air-defence system", "air-defence"),
+        ("infantry fighting vehicle turret", "armoured-vehicle"),
+        ("aircraft electro-optical system", "radar-sensor"),
+        ("a description never seen", None),  # no head we know: the category decides
     ],
 )
 def test_the_head_of_the_phrase_decides(description, head):
@@ -61,8 +66,9 @@ def test_the_head_of_the_phrase_decides(description, head):
 
 
 def test_a_head_that_contradicts_the_category_gives_way_to_it():
-    assert head_type("naval SAM system") == "air-defence"
-    assert sipri_type_slug("Naval weapons", "naval SAM system") == "naval-weapon"
+    assert head_type("anti-ship missile") == "missile"
+    assert sipri_type_slug("Naval weapons", "anti-ship missile") == "naval-weapon"
+    assert sipri_type_slug("Naval weapons", "naval SAM system") == "air-defence"  # both layouts type it alike
     assert sipri_type_slug("Other", "APC turret") == "armoured-vehicle"  # SIPRI's Other agrees with any type
     assert sipri_type_slug("Sensors", "a description never seen") == "radar-sensor"
 

@@ -47,11 +47,13 @@ CATEGORY_TYPES = {
     "Air defence systems": {"air-defence"},
     "Anti-submarine warfare weapons": {"naval-weapon"},
     "Armoured vehicles": {"armoured-vehicle"},
-    "Artillery": {"artillery"},
+    # SIPRI files missile launchers (SSM launchers) under Artillery; our missile type holds their launchers.
+    "Artillery": {"artillery", "missile"},
     "Engines": {"engine"},
     # Missiles: also torpedoes (naval weapons), loitering munitions (UAVs) and portable SAMs (MANPADS).
     "Missiles": {"missile", "naval-weapon", "uav", "air-defence"},
-    "Naval weapons": {"naval-weapon"},
+    # A "naval SAM system" is an air-defence system wherever it sits: typed alike in both layouts.
+    "Naval weapons": {"naval-weapon", "air-defence"},
     "Satellites": {"satellite"},
     "Sensors": {"radar-sensor", "electronic-warfare"},
     "Ships": {"ship"},
@@ -68,19 +70,21 @@ HEADS = {
     "helicopter": "helicopter, heli",
     "uav": "uav, ucav, drone, loitering munition",
     "radar-sensor": "radar, radar system, sonar, eo system, recce system, search system, fire control, sensor, "
-    "surveillance system",
-    "electronic-warfare": "sigint system, elint system, ew system, jammer, esm system",
+    "surveillance system, electro optical system, reconnaissance system, fire control system, "
+    "coastal defence system",
+    "electronic-warfare": "sigint system, elint system, ew system, jammer, esm system, signals intelligence system",
     "missile": "missile, sam, ssm, asm, bvraam, sraam, aam, abm, slbm, icbm, guided bomb, glide bomb, guided rocket, "
-    "guided shell, atgm",
+    "guided shell, atgm, missile launcher, ssm launcher, ssm tel",
     "air-defence": "portable sam, manpads, sam system, ad system, aa gun, anti aircraft gun, aa gun system, "
-    "abm system, aa gun turret",
+    "abm system, aa gun turret, air defence system, anti aircraft gun turret, anti aircraft gun system",
     "ship": "ship, boat, gunboat, craft, vessel, frigate, corvette, destroyer, cruiser, submarine, carrier, opv, fac, "
-    "minesweeper, minehunter, minelayer, tug, icebreaker, aals, tanker",
+    "minesweeper, minehunter, minelayer, tug, icebreaker, aals, tanker, ssb",
     "naval-weapon": "torpedo, naval gun, naval mine, mine, asw mrl, naval mrl, depth charge, asw weapon, asw rocket",
     "armoured-vehicle": "apc, apv, ifv, tank, light tank, tank destroyer, arv, aev, afsv, alv, amv, av, armoured car, "
-    "bridgelayer, chassis, vehicle, personnel carrier, apc turret, ifv turret, tank turret, av turret",
-    "artillery": "gun, howitzer, mortar, mrl, rocket launcher, spg turret, mortar turret",
-    "engine": "engine, turbofan, turbojet, turboprop, turboshaft, gas turbine, turbine",
+    "bridgelayer, chassis, vehicle, personnel carrier, apc turret, ifv turret, tank turret, av turret, "
+    "vehicle turret, carrier turret, tank destroyer turret",
+    "artillery": "gun, howitzer, mortar, mrl, rocket launcher, spg turret, mortar turret, gun turret",
+    "engine": "engine, turbofan, turbojet, turboprop, turboshaft, gas turbine, turbine, nuclear reactor",
     "satellite": "satellite",
 }
 HEAD_TYPES = {head.strip(): slug for slug, heads in HEADS.items() for head in heads.split(",")}

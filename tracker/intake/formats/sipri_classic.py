@@ -2,7 +2,9 @@
 
 A deal is keyed by what does not change between editions (recipient, supplier, order year, designation,
 description) and its ordinal among the deals of the file sharing them, in file order; numbers, deliveries,
-status and comments are data that a later edition may change. Identical lines are duplicates.
+status and comments are data that a later edition may change. Identical lines are separate deals (two
+orders alike): each keeps its own ordinal, by occurrence. A number ordered of 0 with deliveries is SIPRI's
+open-ended order (licensed production): kept in the notes, the number ordered not reported.
 """
 
 import hashlib
@@ -63,22 +65,15 @@ def group_of(record, order=None):
     return digest((cells[0], cells[1], str(order), designation_of(cells[6]), cells[7]))
 
 
-def ordinal_of(ordinals, group, content):
-    """The deal's ordinal among the file's deals of its group, in file order; an identical line gets the same."""
-    seen = ordinals.get(group)
-    if seen is None:
-        ordinals[group] = content  # most groups hold one deal: no dict for them
-        return 1
-    if not isinstance(seen, dict):
-        if seen == content:
-            return 1
-        seen = ordinals[group] = {seen: 1}
-    return seen.setdefault(content, len(seen) + 1)
+def ordinal_of(ordinals, group):
+    """The deal's ordinal among the file's deals of its group, in file order: identical lines are two deals."""
+    ordinals[group] = ordinals.get(group, 0) + 1
+    return ordinals[group]
 
 
 def parse(importer):
     source = sipri_source(importer)
-    ordinals = {}  # group digest -> content hash of its one deal, or {content hash: ordinal}
+    ordinals = {}  # group digest -> deals of the group met so far
     for record in importer.data_rows():
         p = []
         if not importer.width_ok(record, p):
@@ -106,6 +101,9 @@ def parse(importer):
         order = year(order_year, "Year of order", record, p)
         asked, asked_estimate = integer(ordered, "Number ordered", record, p, ordered_flag)
         got, got_estimate = integer(delivered, "Number delivered", record, p, delivered_flag)
+        open_ended = asked == 0 and bool(got)
+        if open_ended:  # SIPRI's 0 with deliveries: no fixed number ordered, never "0 ordered, 457 delivered"
+            asked, asked_estimate = None, False
         years = delivery_years(years_text, record, p)
         if not designation:
             p.append(Problem(record.line, "Weapon designation", "a weapon designation is required"))
@@ -130,6 +128,7 @@ def parse(importer):
             asked_estimate=asked_estimate,
             delivered_estimate=got_estimate,
             delivery_years="; ".join(f"{y}{'?' if e else ''}" for y, e in years),
+            extra=["SIPRI number ordered: 0 (an open-ended order, as in licensed production)"] if open_ended else [],
             status=sipri_status,
             comments=comments,
             tiv=[
@@ -139,7 +138,7 @@ def parse(importer):
             ],
         )
         group = group_of(record, order)
-        ordinal = ordinal_of(ordinals, group, hash("\x1f".join(record.cells)))
+        ordinal = ordinal_of(ordinals, group)
         planned = sipri_deal(importer, ("external_id", classic_key(group, ordinal)), [record], deal, notes, source, p)
         planned.group = (group, ordinal)
         planned.legacy = (recipient, supplier, str(order), record.cells[6], ordered, description)
