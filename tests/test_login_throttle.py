@@ -1,5 +1,7 @@
 """Login throttling (django-axes): 20 failures lock a username from one address; forged headers change nothing."""
 
+import ipaddress
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
@@ -67,7 +69,7 @@ def test_forged_x_forwarded_for_does_not_bypass_the_limit(client, admin_user):
 
 def test_forged_x_forwarded_for_behind_a_trusted_proxy_does_not_bypass_the_limit(client, admin_user, settings):
     """One proxy: it appends the attacker's real address after whatever the attacker wrote."""
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXIES = 1, [ipaddress.ip_network(PROXY)]
     for n in range(20):
         log_in(client, f"guess-{n}", ip=PROXY, forwarded=f"192.0.2.{n}, {ATTACKER}")
     assert locked_out(log_in(client, RIGHT, ip=PROXY, forwarded=f"192.0.2.200, {ATTACKER}"))
@@ -79,7 +81,7 @@ def test_a_forged_header_cannot_lock_out_someone_else(client, admin_user, settin
     for n in range(25):
         log_in(client, f"guess-{n}", forwarded=VICTIM)  # pretends to be the victim: counted as the attacker
     assert logged_in(log_in(client, RIGHT, ip=VICTIM))
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXIES = 1, [ipaddress.ip_network(PROXY)]
     for n in range(25):
         log_in(client, f"guess-{n}", ip=PROXY, forwarded=f"{VICTIM}, {ATTACKER}")
     assert logged_in(log_in(client, RIGHT, ip=PROXY, forwarded=VICTIM))

@@ -21,6 +21,7 @@ PRODUCTION = {
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_SECURE_HSTS_PRELOAD": "1",
     "DJANGO_TRUSTED_PROXY_COUNT": "1",
+    "DJANGO_TRUSTED_PROXIES": "127.0.0.1,::1",
     "DATABASE_URL": "postgres://user:password@db-host.invalid:5432/tracker",  # never connected to by checks
 }
 

@@ -8,6 +8,7 @@ variables win over it.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -90,6 +91,7 @@ else:
             "DJANGO_ALLOWED_HOSTS must list the host names this site answers to "
             "(comma-separated, e.g. arms.example.org) when DJANGO_DEBUG is off."
         )
+    # Only a configured proxy's X-Forwarded-Proto counts: TrustedProxyMiddleware drops anyone else's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -121,17 +123,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # CORS on /api/ only (CORS_URLS_REGEX), errors included
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.api.problems.ProblemDetailsMiddleware",  # any error under /api/ as application/problem+json
-    "tracker.middleware.RefuseUnusableInputMiddleware",
+    "tracker.middleware.RefuseUnusableInputMiddleware",  # before CsrfViewMiddleware, which reads a form body
     "tracker.routing.ReadReplicaMiddleware",  # before sessions: a session saved is a write that pins
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.RefuseNulInFormsMiddleware",  # a form read only once CSRF passed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
@@ -206,7 +210,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "assets"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")  # nginx serves it in production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -236,6 +240,18 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The address axes counts: REMOTE_ADDR, or X-Forwarded-For read from the right past this many proxies.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT")
+# The reverse proxies whose X-Forwarded-* headers are believed (addresses or networks, comma-separated);
+# from any other peer those headers are dropped (tracker.middleware.TrustedProxyMiddleware).
+try:
+    TRUSTED_PROXIES = [ipaddress.ip_network(item) for item in env_list("DJANGO_TRUSTED_PROXIES")]
+except ValueError as error:
+    message = f"DJANGO_TRUSTED_PROXIES: {error}; list addresses or networks, comma-separated."
+    raise ImproperlyConfigured(message) from error
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT is set but DJANGO_TRUSTED_PROXIES is not: name the proxy's address "
+        "(e.g. 127.0.0.1), or X-Forwarded-For would be dropped from every request."
+    )
 AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
