@@ -101,13 +101,49 @@ def test_the_rejects_file_never_overwrites_another_deal(tmp_path):
     ) == [80, 150]
 
 
-def test_a_deal_that_cannot_be_told_apart_is_reported_not_guessed():
+def test_a_revised_deal_pairs_with_the_record_most_like_it():
     imported(BRAHMOS_A, BRAHMOS_B)
     third = BRAHMOS_A.replace("150,?,2005; 2006", "160,?,2005; 2006")  # one deal where the database has two
     outcome = imported(third)
-    assert outcome.created == 0 and not outcome.applied
-    assert "cannot tell which of 2 imported deal(s)" in outcome.problems[0].reason
-    assert sorted(RequestItem.objects.values_list("quantity_delivered", flat=True)) == [80, 150]
+    assert (outcome.created, outcome.updated, outcome.problems) == (0, 1, [])
+    assert sorted(RequestItem.objects.values_list("quantity_delivered", flat=True)) == [80, 160]
+
+
+def test_a_deal_equally_like_two_records_is_kept_apart_and_reported():
+    imported(BRAHMOS_A, BRAHMOS_A.replace(",400,,PJ", ",300,,PJ"))  # alike but for the number ordered
+    outcome = imported(BRAHMOS_A.replace(",400,,PJ", ",350,,PJ"))
+    assert (outcome.created, outcome.updated, outcome.problems) == (1, 0, [])
+    assert any("1 deal(s) equally like two or more records" in note and "lines 5" in note for note in outcome.notes)
+    assert ArmsRequest.objects.count() == 3
+
+
+def test_a_revised_edition_with_other_spellings_updates_its_deals():
+    """SIPRI's October 2025 edition renamed designations and descriptions of deals its 2024 edition held."""
+    old = [
+        "Afghanistan,United States,2004,?,188,?,M-113,APC,188,?,2005,Second hand,aid,0.1,18.8,18.8\n",
+        "Saudi Arabia,Brazil,2005,,1,?,Shibl,SSM launcher,1,,2007,New,,20,20,20\n",
+        "Chile,France,2010,,4,,Scorpene,submarine,2,,2012,,,100,400,200\n",
+    ]
+    imported(*old, generated="13 Oct 2024")
+    new = [
+        old[0].replace(",APC,", ",armoured personnel carrier,"),
+        old[1].replace("Shibl,SSM launcher", "Al Shibl,surface-to-surface missile launcher"),
+        old[2].replace("2010,,4", "2011,,4"),  # the order year revised
+        "Chile,France,2024,,2,,Scorpene,submarine,,,,,,100,200,\n",  # really new
+    ]
+    outcome = imported(*new, generated="23 Oct 2025")
+    assert (outcome.created, outcome.updated, outcome.problems) == (1, 3, [])
+    assert any("3 deal(s) matched" in note for note in outcome.notes)
+    assert ArmsRequest.objects.filter(date__year=2011).count() == 1
+    # The older edition after the newer one: cited, but the newer values stay.
+    ArmsRequest.objects.all().delete()
+    imported(*new, generated="23 Oct 2025")
+    again = imported(*old, generated="13 Oct 2024")
+    assert (again.created, again.updated) == (0, 3) and ArmsRequest.objects.count() == 4
+    assert any("3 record(s) hold a newer SIPRI edition" in note for note in again.notes)
+    assert ArmsRequest.objects.filter(date__year=2011).count() == 1
+    assert ArmsRequest.objects.get(date__year=2011).citations.count() == 2
+    assert RequestItem.objects.filter(description__contains="Al Shibl").count() == 1
 
 
 def test_keys_of_older_versions_are_taken_over():

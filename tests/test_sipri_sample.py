@@ -128,15 +128,41 @@ def test_the_other_layout_updates_the_deals_it_already_has():
     assert (again.created, again.updated) == (0, 0)
 
 
-def test_two_deals_alike_are_never_merged_across_layouts():
+def delivered_by_id():
+    return dict(ArmsRequest.objects.values_list("external_id", "items__quantity_delivered"))
+
+
+def test_deals_sipri_keeps_apart_stay_apart_in_either_order():
     pair = [
         r["SIPRI AT Database ID"] for r in sample_rows() if r["Designation"] == "DA-42MPP" and r["Order date"] == "2010"
     ]
     pair = sorted(set(pair))
     assert len(pair) == 2  # Thailand <- Austria, 2010, DA-42MPP: two deals in SIPRI's export
     run_import("requests", sample(), "trade-register.csv", skip_invalid=True)
+    count, delivered = ArmsRequest.objects.count(), delivered_by_id()
     outcome = run_import("requests", current_as_classic(pair), "trade-register.csv")
-    assert outcome.created == 2 and any("2 deal(s) not matched" in n for n in outcome.notes)
+    assert (outcome.created, outcome.updated) == (0, 2)  # each lands on its own deal's record
+    assert ArmsRequest.objects.count() == count and delivered_by_id() == delivered
+    ArmsRequest.objects.all().delete()
+    run_import("requests", current_as_classic(pair), "trade-register.csv")
+    run_import("requests", sample(), "trade-register.csv", skip_invalid=True)
+    assert ArmsRequest.objects.count() == count and delivered_by_id() == delivered
+
+
+def test_identical_deals_with_two_ids_are_two_records_in_either_order():
+    """Norway -> Ukraine, 2023, 2 NASAMS-2, second hand: SIPRI deals 66366 and 66825, two identical lines."""
+    current = sample().decode().splitlines(keepends=True)[:12]
+    row = "{},Norway,Ukraine,NASAMS-2,SAM system,Air defence systems,2023,No,2,No,2023,No,Second hand,30,15,30,No\n"
+    ids = ["66366", "66825"]
+    current = "".join(current + [row.format(deal_id) for deal_id in ids]).encode()
+    line = "Ukraine,Norway,2023,,2,,NASAMS-2,SAM system,2,,2023,Second hand,,15,30,30\n"
+    for first, second in ((current, classic(line, line)), (classic(line, line), current)):
+        ArmsRequest.objects.all().delete()
+        assert run_import("requests", first, "a.csv").created == 2
+        outcome = run_import("requests", second, "b.csv")
+        assert (outcome.created, outcome.updated) == (0, 2)
+        keys = sorted(ArmsRequest.objects.values_list("external_id", flat=True))
+        assert keys == [f"sipri:{deal_id}" for deal_id in ids]
 
 
 # ------------------------------------------------------------------ reading never crashes

@@ -1,26 +1,27 @@
-"""Which record a SIPRI deal is, across editions and layouts, exactly or not at all.
+"""Which record a SIPRI deal is, across editions and layouts: by its own key, else by the evidence, one to one.
 
-- Current layout: by SIPRI's deal id (external id ``sipri:<id>``).
-- Classic layout: by the stable parts of the deal (recipient, supplier, order year, designation,
-  description) and its ordinal among the deals of the file sharing them (``sipri-classic:<digest>#<n>``).
-  When the file and the database hold the same deals of a group (ordinals 1…n on both sides), the
-  ordinals pair them, and a later edition updates numbers, deliveries and comments. Otherwise a deal
-  pairs only with a record identical to it; the rest are new only if every record found its deal, and
-  are reported, never guessed, if not.
-- Across layouts: a deal not found by its own key is the record of the other layout with the same
-  recipient, supplier, order year and designation, if exactly one record has them and exactly one deal
-  of the file has them. A current-layout deal gives the record its deal id. Anything less is counted
-  and reported in the notes, and the deal is imported as its own.
+- Its own key: SIPRI's deal id in the current layout (``sipri:<id>``); in the classic layout, which has no
+  id, the digest of recipient, supplier, order year, designation and description with the deal's ordinal
+  among the file's deals sharing them (``sipri-classic:<digest>#<n>``: identical lines are two deals). A
+  current deal is its id's record; a classic deal its key's record if that record says exactly what it says.
+- Otherwise by the evidence (tracker/intake/likeness.py): the records of the same requester and supplier
+  are scored against the file's deals, and pairs are taken best first, each deal and each record once. Two
+  candidates equally good are kept apart and reported, unless they are identical (then the first pairs
+  with the first). A current deal is never another deal id's record: SIPRI keeps those apart.
+- A matched record takes a current deal's id, or a classic deal's key when no record holds it; a deal that
+  matches nothing is new, under its own key, or the next free ordinal when a record holds that key.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from tracker.models import ArmsRequest
+from tracker.models import ArmsRequest, Citation, Delivery, RequestItem
 
-from .formats.sipri_classic import legacy_key
-from .planned import Problem, key_digest
+from .formats.sipri import OUTLET
+from .likeness import facts, likeness, tiv_of
+from .planned import key_digest
 
 CLASSIC, CURRENT = "sipri-classic:", "sipri:"
+SHOWN = 20  # lines of ambiguous deals named in the notes
 
 
 def signature(summary, notes, status, quantities):
@@ -38,184 +39,211 @@ def planned_signature(p):
     )
 
 
+def planned_facts(p):
+    return facts(*p.match, planned_signature(p))
+
+
 class DealMatcher:
-    def __init__(self):
-        self.prepared = False
-        self.matched = self.unmatched = self.ambiguous = 0
+    def __init__(self, importer):
+        self.importer = importer
+        self.prepared = self.counted = False
+        self.file_groups = {}  # classic group -> deals in it, when more than one (for the rejects file)
+        self.decisions, self.held = {}, set()
+        self.edition = {}  # key of a record -> the date of the newest SIPRI export it cites
+        self.reset()
+
+    def reset(self):
+        self.exact = self.matched = self.new = self.kept_newer = 0
+        self.ambiguous = []  # (line, candidates)
 
     # ------------------------------------------------------------ before the first record
 
     def prepare(self, file_format, parse):
-        """Read the database's SIPRI records once, and the file once more only if they make it needed."""
-        self.load(file_format)
-        self.file_groups, self.file_matches = {}, Counter()  # group -> deals when more than one; match -> deals
-        self.decisions, self.seen_odd = {}, set()
-        self.counted = False
-        if self.db_single or self.db_groups or self.other in self.layouts:
+        """Read the database's SIPRI records and the file once, and decide which record each deal is."""
+        self.classic_file = file_format == "sipri-classic"
+        if ArmsRequest.objects.filter(external_id__startswith="sipri").exists():
+            records = self.load()
+            deals, seen = [], set()
             for p in parse():
                 self.observe(p)
+                if not p.problems and p.key[0] == "external_id" and p.match and p.key[1] not in seen:
+                    seen.add(p.key[1])
+                    deals.append((p.lines[0], p.key[1], planned_facts(p)))
             self.counted = True
-            unsure = {}
-            for group in self.seen_odd | (self.file_groups.keys() & (self.db_single | self.db_groups.keys())):
-                ordinals = self.db_groups.get(group, (1,))
-                if ordinals != tuple(range(1, self.file_groups.get(group, 1) + 1)):
-                    unsure[group] = ordinals
-            self.decisions = self.decide(unsure, parse) if unsure else {}
+            self.decisions = self.assign(deals, records)
         self.prepared = True
 
     def observe(self, p):
-        """Count the file's deals by group (only groups of more than one) and by cross-layout match."""
-        if p.key[0] == "bad":
-            return
-        if p.group:
-            group, ordinal = int(p.group[0], 16), p.group[1]
-            if group in self.db_groups:
-                self.seen_odd.add(group)
-            if ordinal > self.file_groups.get(group, 1):
-                self.file_groups[group] = ordinal
-            elif ordinal > 1:
-                return  # an identical line, counted already
-        if p.match and self.other in self.layouts:
-            self.file_matches[key_digest(p.match)] += 1  # an identical first line counts twice: never merged
+        if p.group and p.key[0] != "bad" and p.group[1] > 1:
+            self.file_groups[int(p.group[0], 16)] = p.group[1]
 
-    def load(self, file_format):
-        """The SIPRI records already held that this file's deals may be: by id, by classic group, by match."""
-        classic_file = file_format == "sipri-classic"
-        self.other = CURRENT if classic_file else CLASSIC
-        self.layouts = {
-            prefix
-            for prefix in (CLASSIC, CURRENT)
-            if ArmsRequest.objects.filter(external_id__startswith=prefix).exists()
-        }
-        self.db_ids, self.db_matches, self.db_single, self.db_groups = set(), {}, set(), {}
-        groups = defaultdict(list)
-        if self.other in self.layouts:
-            wanted = ArmsRequest.objects.filter(external_id__startswith="sipri")  # same-layout records count too
-        elif classic_file:
-            wanted = ArmsRequest.objects.filter(external_id__startswith=CLASSIC)
-        else:
-            wanted = ArmsRequest.objects.none()  # a current file finds its own records by id, in the writer
-        rows = wanted.values_list("external_id", "requester_id", "supplier_id", "date", "items__system__designation")
-        last = None
-        for external_id, requester, supplier, date, designation in rows.order_by("external_id").iterator(5000):
-            if external_id == last:
-                continue  # a second item
-            last = external_id
-            classic = external_id.startswith(CLASSIC)
-            if classic and "#" in external_id:
-                group, _, ordinal = external_id[len(CLASSIC) :].partition("#")
-                if ordinal.isdigit():
-                    groups[int(group, 16)].append(int(ordinal))
-            elif classic or not classic_file:
-                self.db_ids.add(external_id)  # older classic keys; current ids for a current file
-            if self.other in self.layouts and date and designation:
-                match = key_digest((requester, supplier, date.year, designation.lower()))
-                found = self.db_matches.get(match)
-                self.db_matches[match] = (
-                    external_id if found is None else [*([found] if isinstance(found, str) else found), external_id]
-                )
-        for group, ordinals in groups.items():
-            if ordinals == [1]:
-                self.db_single.add(group)  # most groups: one deal
+    def load(self):
+        """The facts of the records a deal of this file may be; every SIPRI key held."""
+        rows = {}
+        wanted = ArmsRequest.objects.filter(external_id__startswith="sipri")
+        fields = ("pk", "external_id", "requester_id", "supplier_id", "date", "date_estimated")
+        for pk, external_id, *row in wanted.values_list(*fields, "summary", "notes", "status").iterator(2000):
+            self.held.add(external_id)
+            if row[2] is None or (not self.classic_file and external_id.startswith(CURRENT)):
+                continue  # a current deal finds its id's record by the id, never another id's record
+            row[3] = row[3] or ""
+            rows[pk] = [external_id, *row, None, [], set()]
+        items = RequestItem.objects.filter(request__external_id__startswith="sipri").order_by("id")
+        for request_id, *item in items.values_list(
+            "request_id", "equipment_type_id", "system__designation", "description", "quantity_requested",
+            "quantity_delivered",
+        ).iterator(5000):  # fmt: skip
+            row = rows.get(request_id)
+            if row is not None:
+                row[8] = row[8] or item
+                row[9].append(tuple(item[3:]))
+        deliveries = Delivery.objects.filter(item__request__external_id__startswith="sipri")
+        for request_id, year in deliveries.values_list("item__request_id", "year").iterator(5000):
+            if request_id in rows:
+                rows[request_id][10].add(year)
+        records = []
+        for (
+            external_id,
+            requester,
+            supplier,
+            date,
+            estimated,
+            summary,
+            notes,
+            status,
+            item,
+            quantities,
+            years,
+        ) in rows.values():
+            if item:
+                type_id, designation, description, asked, delivered = item
+                said = signature(summary, notes, status, quantities)
+                found = facts(requester, supplier, date.year, estimated, designation or description, type_id, asked,
+                              delivered, years, tiv_of(notes), said)  # fmt: skip
+                records.append((external_id, found))
+        cited = Citation.objects.filter(request__external_id__startswith="sipri", source__outlet=OUTLET)
+        for external_id, day in cited.exclude(source__published_on=None).values_list(
+            "request__external_id", "source__published_on"
+        ):
+            self.edition[external_id] = max(day, self.edition.get(external_id, day))
+        return records
+
+    def assign(self, deals, records):
+        """{first line of a deal: decision} for the deals not simply their own key's record."""
+        index = {external_id: n for n, (external_id, _) in enumerate(records)}
+        taken, loose = set(), []
+        for line, own, found in deals:
+            n = index.get(own)
+            if own in self.held and (own.startswith(CURRENT) or (n is not None and records[n][1].said == found.said)):
+                taken.add(n)  # its own record, as it was: nothing to weigh
             else:
-                self.db_groups[group] = tuple(sorted(ordinals))
-        self.has_legacy = any(i.startswith(CLASSIC) for i in self.db_ids)
-
-    def decide(self, unsure, parse):
-        """For classic groups that the file and the database hold differently: what each deal of the file is."""
-        signatures = {}
-        for p in parse():
-            if p.group and int(p.group[0], 16) in unsure:
-                signatures[(int(p.group[0], 16), p.group[1])] = planned_signature(p)
-        held = {}
-        ids = [f"{CLASSIC}{group:020x}#{o}" for group, ordinals in unsure.items() for o in ordinals]
-        for start in range(0, len(ids), 500):
-            rows = ArmsRequest.objects.filter(external_id__in=ids[start : start + 500]).values_list(
-                "external_id", "summary", "notes", "status", "items__quantity_requested", "items__quantity_delivered"
-            )
-            by_id = defaultdict(list)
-            for external_id, summary, notes, status, asked, delivered in rows:
-                by_id[external_id].append((summary, notes, status, asked, delivered))
-            for external_id, found in by_id.items():
-                held[external_id] = signature(*found[0][:3], [(asked, delivered) for *_, asked, delivered in found])
-        decisions = {}
-        for group, ordinals in unsure.items():
-            free = {o: f"{CLASSIC}{group:020x}#{o}" for o in ordinals}
-            waiting = []
-            for ordinal in range(1, self.file_groups.get(group, 1) + 1):
-                same = [o for o, e in free.items() if held.get(e) == signatures.get((group, ordinal))]
-                if same:
-                    decisions[(group, ordinal)] = ("same", free.pop(same[0]))
-                else:
-                    waiting.append(ordinal)
-            taken = set(ordinals)
-            for ordinal in waiting:
-                if free:
-                    decisions[(group, ordinal)] = ("ambiguous", len(ordinals))
-                    continue
-                new = ordinal if ordinal not in taken else max(taken) + 1
-                taken.add(new)
-                decisions[(group, ordinal)] = ("new", f"{CLASSIC}{group:020x}#{new}")
+                loose.append((line, own, found))
+        blocks = defaultdict(list)
+        for n, (_, found) in enumerate(records):
+            if n not in taken:
+                blocks[(found.requester, found.supplier)].append(n)
+        pairs, deal_options, record_options = [], defaultdict(list), defaultdict(list)
+        for i, (_, _, found) in enumerate(loose):
+            for n in blocks.get((found.requester, found.supplier), ()):
+                score = likeness(found, records[n][1])
+                if score:
+                    pairs.append((-score, i, n))
+                    deal_options[i].append((score, n))
+                    record_options[n].append((score, i))
+        pairs.sort()  # best first; among equals, in file order and the records' order
+        decisions, done_deals, done_records = {}, set(), set()
+        for negative, i, n in pairs:
+            if i in done_deals or n in done_records:
+                continue
+            deal, record = loose[i][2][:-1], records[n][1][:-1]  # what is weighed, without the digest of the text
+            score = -negative
+            other_records = [
+                m for s, m in deal_options[i] if s == score and m not in done_records and records[m][1][:-1] != record
+            ]
+            other_deals = [
+                j for s, j in record_options[n] if s == score and j not in done_deals and loose[j][2][:-1] != deal
+            ]
+            # Equally good and different in what is weighed: kept apart, never guessed. Alike in all of it (two
+            # identical lines, or two deal ids of one description): the first pairs with the first.
+            if other_records or other_deals:
+                done_records.update([n, *other_records])
+                for j in [i, *other_deals]:
+                    done_deals.add(j)
+                    decisions[loose[j][0]] = ("ambiguous", 1 + len(other_records) + len(other_deals))
+                continue
+            done_deals.add(i)
+            done_records.add(n)
+            decisions[loose[i][0]] = ("record", records[n][0])
+        used = self.held | {own for _, own, _ in loose}
+        for line, own, _ in loose:
+            if own in self.held and decisions.get(line, ("",))[0] != "record":
+                decisions.setdefault(line, ("new", None))
+                decisions[line] = (*decisions[line], self.free_key(own, used))
         return decisions
+
+    @staticmethod
+    def free_key(own, used):
+        """The next ordinal of the deal's classic group that no record and no deal of the file holds."""
+        base, _, ordinal = own.rpartition("#")
+        n = int(ordinal) if ordinal.isdigit() else 1
+        while f"{base}#{n}" in used:
+            n += 1
+        used.add(f"{base}#{n}")
+        return f"{base}#{n}"
 
     # ------------------------------------------------------------ each record
 
     def settle(self, p):
-        """Point the planned deal at the record it is (its key), or add the problem that it cannot be told."""
+        """Point the planned deal at the record it is (its key), with the key that record takes; a record
+        that cites a newer export than this file keeps its values."""
         if p.problems or p.key[0] != "external_id":
             return
-        own = p.key[1]
-        if not p.group:
-            if own not in self.db_ids:
-                self.across(p, CLASSIC)
-            return
-        group = int(p.group[0], 16)
-        decision = self.decisions.get((group, p.group[1]))
-        if decision and decision[0] == "ambiguous":
-            self.ambiguous += 1
-            p.problems.append(
-                Problem(
-                    p.lines[0],
-                    "",
-                    f"cannot tell which of {decision[1]} imported deal(s) with the same recipient, supplier, "
-                    f"order year, designation and description this is "
-                    f"(this file has {self.file_groups.get(group, 1)}); "
-                    "nothing written for it",
-                )
-            )
-        elif decision:
-            p.key = ("external_id", decision[1])
-        elif group in self.db_single or group in self.db_groups:
-            pass  # paired by its ordinal: its own key
-        elif self.has_legacy and legacy_key(p.legacy) in self.db_ids:
-            p.key, p.fields["external_id"] = ("external_id", legacy_key(p.legacy)), own
-        else:
-            self.across(p, CURRENT)
+        self.point(p)
+        newer = self.edition.get(p.key[1])
+        day = self.importer.sources[p.citations[0][0]]["published_on"] if p.citations else None
+        if newer and day and day < newer:
+            p.keep_values = True
+            self.kept_newer += 1
 
-    def across(self, p, other):
-        if other not in self.layouts or not p.match:
+    def point(self, p):
+        own = p.key[1]
+        decision = self.decisions.get(p.lines[0])
+        if decision is None:
+            self.exact += own in self.held
+            self.new += own not in self.held
             return
-        match = key_digest(p.match)
-        candidate = self.db_matches.get(match)
-        if self.file_matches[match] == 1 and isinstance(candidate, str) and candidate.startswith(other):
+        if decision[0] == "record":
             self.matched += 1
-            if other == CLASSIC:
-                p.fields["external_id"] = p.key[1]  # the record takes SIPRI's deal id
-            p.key = ("external_id", candidate)
-        else:
-            self.unmatched += 1
+            record = decision[1]
+            if record != own:
+                p.key = ("external_id", record)
+                if own.startswith(CURRENT) or (record.startswith(CLASSIC) and own not in self.held):
+                    p.fields["external_id"] = own  # a current deal's id, or this edition's classic key
+            return
+        if decision[0] == "ambiguous":
+            self.ambiguous.append((p.lines[0], decision[1]))
+        self.new += 1
+        if len(decision) > 2:
+            p.key = ("external_id", decision[2])  # its own key is another record's
 
     def report(self, notes):
         if self.matched:
             notes.append(
-                f"{self.matched} deal(s) matched to the record of the same deal imported from the other SIPRI layout "
-                "(same recipient, supplier, order year and designation, one record and one deal each)"
+                f"{self.matched} deal(s) matched to the record of the same deal from another SIPRI edition or layout "
+                "(same requester and supplier; order year, designation, type, numbers, delivery years and TIV per "
+                "unit weighed; one record each)"
             )
-        if self.unmatched:
-            notes.append(
-                f"{self.unmatched} deal(s) not matched to the other SIPRI layout (no record, or more than one, with "
-                "the same recipient, supplier, order year and designation, or more than one such deal in this file): "
-                "imported as deals of their own"
-            )
+        if self.new and (self.exact or self.matched or self.ambiguous):
+            notes.append(f"{self.new} deal(s) new: no record of another edition or layout is the same deal")
         if self.ambiguous:
-            notes.append(f"{self.ambiguous} deal(s) could not be told apart from imported deals: see the bad rows")
+            lines = ", ".join(str(line) for line, _ in self.ambiguous[:SHOWN])
+            more = " …" if len(self.ambiguous) > SHOWN else ""
+            notes.append(
+                f"{len(self.ambiguous)} deal(s) equally like two or more records or deals were not matched but kept "
+                f"apart, as deals of their own (check them): lines {lines}{more}"
+            )
+        if self.kept_newer:
+            notes.append(
+                f"{self.kept_newer} record(s) hold a newer SIPRI edition than this file: its citation added, their "
+                "values kept"
+            )

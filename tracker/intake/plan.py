@@ -29,7 +29,7 @@ class Importer:
         self.type_names = {t.name.lower(): t for t in self.types.values()}
         self.notes = []
         self.sources = {}  # key -> dict of Source fields
-        self.matcher = DealMatcher() if self.file_format.startswith("sipri") else None
+        self.matcher = DealMatcher(self) if self.file_format.startswith("sipri") else None
 
     # -------------------------------------------------------------- planning
 
@@ -40,7 +40,7 @@ class Importer:
             self.matcher.prepare(self.file_format, lambda: parse(self))
         self.notes = []
         if self.matcher:
-            self.matcher.matched = self.matcher.unmatched = self.matcher.ambiguous = 0
+            self.matcher.reset()
         seen = {}  # digest of a key -> its first line: a third of the memory of the keys themselves
         for record in parse(self):
             digest = key_digest(record.key)

@@ -38,3 +38,4 @@ class Planned:
     match: tuple | None = None
     group: tuple | None = None
     legacy: tuple | None = None
+    keep_values: bool = False  # the record holds a newer edition: cite this one, change nothing else

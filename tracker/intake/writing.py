@@ -90,7 +90,10 @@ class Writer:
                 continue
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             new_items = [self.item_tuple(i) for i in p.items]
-            replace_items = self.model is ArmsRequest and new_items != items[obj.pk]
+            replace_items = self.model is ArmsRequest and new_items != items[obj.pk] and not p.keep_values
+            if p.keep_values:  # an older edition: cited, and giving a classic record its SIPRI deal id, no more
+                deal_id = values.get("external_id", "")[:6] == "sipri:" != obj.external_id[:6]
+                changed = ["external_id"] if deal_id and "external_id" in changed else []
             new_citations = [c for c in p.citations if not self.source_known(c[0], cited[obj.pk])]
             if self.publish and not obj.published:
                 changed.append("published")
@@ -170,9 +173,7 @@ class Writer:
                         self.system_types[key] = held.values_list("equipment_type_id", flat=True).first() or kind.pk
 
     def lookup_systems(self, planned):
-        if self.importer.file_format.startswith(
-            "sipri"
-        ):  # in our files a curator may type an item apart from its system
+        if self.importer.file_format.startswith("sipri"):  # in our files an item may be typed apart from its system
             self.qualify_systems(planned)
         wanted = {}
         for p in planned:

@@ -16,6 +16,7 @@ from ..categories import sipri_type_slug
 from ..planned import Planned, Problem
 
 LAYOUTS = {"sipri-classic": "classic layout", "sipri-current": "current layout"}
+OUTLET = "SIPRI Arms Transfers Database"
 GENERATED = re.compile(r"(?:data|information) generated:\s*(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", re.IGNORECASE)
 PERIOD = re.compile(r"(?:for|range)\s+'?(\d{4})'?\s+to\s+'?(\d{4})'?", re.IGNORECASE)
 
@@ -53,7 +54,7 @@ def sipri_source(importer):
     importer.sources.setdefault(
         key,
         {
-            "outlet": "SIPRI Arms Transfers Database",
+            "outlet": OUTLET,
             "title": title[:300],
             "kind": SourceKind.DATASET,
             "reliability": Reliability.B,
@@ -132,14 +133,26 @@ def summary_of(names, deal):
 
 def sipri_deal(importer, key, rows, deal, notes, source, problems):
     """A deal as a request with one item. deal: requester, supplier, order, order_estimate, designation,
-    description, category, asked, asked_estimate, delivered, delivered_estimate, deliveries."""
+    description, category, asked, asked_estimate, delivered, delivered_estimate, deliveries, tiv (per unit)."""
     line = rows[0].line
     requester, supplier, order = deal["requester"], deal["supplier"], deal["order"]
     if requester and supplier and requester == supplier:
         problems.append(Problem(line, "Supplier", "a country does not ask itself"))
     item = sipri_item(importer, deal, line, problems)
     names = (requester.name if requester else "?", supplier.name if supplier else "?")
-    designation = deal["designation"].lower()
+    # The evidence tracker/intake/likeness.py weighs, as the record will hold it.
+    match = (
+        getattr(requester, "pk", None),
+        getattr(supplier, "pk", None),
+        order,
+        deal["order_estimate"],
+        item["system"] or item["description"],
+        item["equipment_type"].pk,
+        item["quantity_requested"],
+        item["quantity_delivered"],
+        [d[0] for d in item["deliveries"] if d[0]],
+        deal.get("tiv"),
+    )
     return Planned(
         key=key,
         lines=[r.line for r in rows],
@@ -160,7 +173,7 @@ def sipri_deal(importer, key, rows, deal, notes, source, problems):
         items=[item],
         citations=[(source, "", f"SIPRI register, line {line}", 2)],
         problems=problems,
-        match=(getattr(requester, "pk", None), getattr(supplier, "pk", None), order, designation) if order else None,
+        match=match if order else None,
     )
 
 

@@ -10,6 +10,7 @@ open-ended order (licensed production): kept in the notes, the number ordered no
 import hashlib
 import re
 
+from ..likeness import number
 from ..planned import Planned, Problem
 from ..values import integer, normalise_key, year
 from .sipri import designation_of, sipri_deal, sipri_notes, sipri_source
@@ -122,6 +123,7 @@ def parse(importer):
             "delivered": got,
             "delivered_estimate": got_estimate,
             "deliveries": deliveries,
+            "tiv": number(tiv_unit),
         }
         notes = sipri_notes(
             order_estimate=deal["order_estimate"],

@@ -10,6 +10,7 @@ ordered.
 
 import re
 
+from ..likeness import number
 from ..planned import Planned, Problem
 from ..reading import contiguous
 from ..values import integer, year, yes_no
@@ -104,6 +105,7 @@ def deal_of(importer, deal_id, rows, source, p):
         "delivered": delivered if any_number else None,
         "delivered_estimate": estimate,
         "deliveries": [d for d in deliveries if d[0] is not None],
+        "tiv": number(first["TIV deal unit"]),  # the classic layout's "SIPRI TIV per unit"
     }
     years = "; ".join(
         f"{y} ({n if n is not None else 'number not given'}{', estimated' if e else ''})" for y, n, e in deliveries if y
