@@ -81,11 +81,20 @@
     return a;
   }
 
-  // A marker's icon: a link to the record, created only when the marker is on screen.
-  const RecordIcon = L.DivIcon.extend({
+  // Text in a span. Leaflet reads a string it is given (a tooltip, an icon's html) as HTML, and names are
+  // editors' text (issue 19: a country renamed to carry an image and a link): it is given elements.
+  function span(words, attributes = {}) {
+    const element = document.createElement("span");
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+    element.textContent = words;
+    return element;
+  }
+
+  // An icon whose content is DOM nodes, made only when its marker is on screen (options.nodes() makes them).
+  const NodeIcon = L.DivIcon.extend({
     createIcon(old) {
       const div = L.DivIcon.prototype.createIcon.call(this, old);
-      div.replaceChildren(link(this.options.href, "", this.options.label));
+      div.replaceChildren(...this.options.nodes());
       return div;
     },
   });
@@ -98,8 +107,8 @@
     const kinds = new Set(cluster.getAllChildMarkers().map((marker) => marker.options.precision));
     const shared = kinds.size === 1 ? [...kinds][0] : null;
     const words = `${plural(n, "deployment", "deployments")}${shared === null ? "" : `, ${WORDS[shared] ?? WORDS[""]}`}`;
-    return L.divIcon({
-      html: `<span aria-hidden="true">${n}</span><span class="visually-hidden">${words}: zoom in</span>`,
+    return new NodeIcon({
+      nodes: () => [span(n, { "aria-hidden": "true" }), span(`${words}: zoom in`, { class: "visually-hidden" })],
       className: `dep-cluster${shared === null ? "" : ` dep-cluster-${shared || "unstated"}`}`,
       iconSize: L.point(size, size),
     });
@@ -176,11 +185,12 @@
         const words = `${name}: ${plural(n, "deployment", "deployments")} known only by host country`;
         drawn.add(feature.id);
         bounds.extend(layer.getBounds());
-        layer.bindTooltip(words, { sticky: true });
+        layer.bindTooltip(span(words), { sticky: true });
         layer.on("click", () => (location.href = listUrl(panel, code)));
         const at = anchor(feature.geometry);
         if (at) {
-          const icon = L.divIcon({ className: "country-count", iconSize: null, html: link(listUrl(panel, code), n, words) });
+          const nodes = () => [link(listUrl(panel, code), n, words)];
+          const icon = new NodeIcon({ className: "country-count", iconSize: null, nodes });
           badges.addLayer(L.marker(at, { icon, keyboard: false, n }));
         }
       },
@@ -198,11 +208,11 @@
     const markers = data.points.map(([id, lat, lon, precision, label]) => {
       const size = SIZES[precision] ?? SIZES[""];
       bounds.extend([lat, lon]);
-      const icon = new RecordIcon({
+      const href = data.recordUrl.replace("/0/", `/${id}/`);
+      const icon = new NodeIcon({
         className: `dep-marker dep-${precision || "unstated"}`,
         iconSize: [size, size],
-        href: data.recordUrl.replace("/0/", `/${id}/`),
-        label: `${label} (${WORDS[precision] ?? WORDS[""]})`,
+        nodes: () => [link(href, "", `${label} (${WORDS[precision] ?? WORDS[""]})`)],
       });
       return L.marker([lat, lon], { icon, keyboard: false, precision });
     });
