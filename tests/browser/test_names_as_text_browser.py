@@ -28,9 +28,7 @@ from tracker.models import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A planted element carries data-planted, so finding one in the DOM is one query; onerror would set a flag if run.
-TAIL = (
-    '<img src=x data-planted onerror="window.planted=1"><a data-planted href="https://evil.example/">Sign in again</a>'
-)
+TAIL = '<img src=x data-planted onerror="planted=1"><a data-planted href="https://evil.example/">Sign in again</a>'
 MONGOLIA = f"Mongolia {TAIL}"
 PARTY = f"Front {TAIL}"
 SYSTEM = f"S-300 {TAIL}"
@@ -144,6 +142,9 @@ def test_names_with_markup_are_shown_as_text(browser, site, planted, shoot):
         expect(page.locator("table.requests")).to_contain_text(MONGOLIA)
         page.locator("#f-system").press_sequentially("s-300-pl")
         expect(page.locator("#system-slugs option")).to_have_text([SYSTEM])
+        page.locator("#f-requester").press_sequentially("Russia, Mon")  # the country box offers names after a comma
+        offered = "[...document.querySelectorAll('#country-names option')].map((o) => o.value)"
+        assert f"Russia, {MONGOLIA}" in page.evaluate(offered)
         page.goto(f"{site.url}/requests/{planted['request'].pk}/")
         expect(page.locator("main")).to_contain_text(PERSON)
         nothing_planted(page)
