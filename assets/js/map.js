@@ -16,6 +16,14 @@
     "": "precision not stated",
   };
 
+  // Leaflet.markercluster 1.5.3 builds its levels at whole zooms from Math.floor(map.getMinZoom()), but three of its
+  // walks over them start at getMinZoom() itself, fractional here (fitWidth): they skipped the top level, which holds
+  // the markers near no other at any zoom, and those were never drawn (Leaflet.markercluster#983). Start whole.
+  const walk = L.MarkerCluster.prototype._recursively;
+  L.MarkerCluster.prototype._recursively = function (bounds, fromZoom, ...rest) {
+    return walk.call(this, bounds, Math.floor(fromZoom), ...rest);
+  };
+
   const getJSON = async (url) => {
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);

@@ -116,6 +116,30 @@ def test_the_map_takes_the_list_filters_and_shades_host_countries(browser, site,
         expect(page.locator(".map-status")).to_have_text("1 deployment: 1 known only by host country.")
 
 
+def test_a_deployment_far_from_any_other_is_drawn(browser, site):
+    # The map's least zoom is fractional (the world fills the panel's width); the cluster library walked its levels
+    # from there, skipped its top one, which holds a marker near no other at any zoom, and never drew it.
+    deployment = Deployment.objects.create(
+        country=Country.objects.get(iso2="RU"),
+        equipment_type=EquipmentType.objects.get(slug="combat-aircraft"),
+        description="SYNTHETIC lone aircraft",
+        latitude=35,
+        longitude=38,
+        location_precision="site",
+        published=True,
+    )
+    Citation.objects.create(source=Source.objects.first(), deployment=deployment, credibility=3)
+    with offline_page(browser) as (page, _):
+        for path in ("/deployments/map/", "/deployments/", "/countries/RU/"):
+            page.goto(f"{site.url}{path}")
+            drawn(page, "[data-deployment-map]")
+            expect(page.locator(".map .dep-marker.dep-site a")).to_have_count(1)
+        page.get_by_role("button", name="Zoom in").click()
+        expect(page.locator(".map .dep-marker.dep-site a")).to_have_count(1)
+        page.get_by_role("button", name="Zoom out").click()
+        expect(page.locator(".map .dep-marker.dep-site a")).to_have_count(1)
+
+
 def test_the_network_draws_the_demo_requests_and_opens_the_list(browser, site, shoot):
     with offline_page(browser) as (page, _):
         page.goto(f"{site.url}/matrix/")
