@@ -40,7 +40,8 @@ UNIT = f"Battalion {TAIL}"
 @pytest.fixture
 def planted(site):
     """The demo, with markup in the names: Mongolia hosts a deployment known only by its host (a shaded shape with
-    a tooltip) and asks the party; the party deploys at a site (a marker); a system and a type named by both."""
+    a tooltip) and asks the party; the party deploys among the demo's four (a marker); a system and a type named by
+    both."""
     mongolia = Country.objects.get(iso2="MN")
     mongolia.name = MONGOLIA
     mongolia.save()
@@ -75,7 +76,7 @@ def planted(site):
         Citation.objects.create(source=source, credibility=3, **{record.citation_field: record})
         record.published = True
         record.save()
-    return {"party": party, "system": system, "request": request, "hosted": hosted}
+    return {"party": party, "system": system, "request": request}
 
 
 def nothing_planted(page):
@@ -85,6 +86,16 @@ def nothing_planted(page):
     assert page.evaluate("window.planted") is None
 
 
+def hover_mongolia(page):
+    """Points at Mongolia's shape, beside its count, and returns its tooltip."""
+    shape = page.locator("path.country.hosting")
+    expect(shape).to_have_count(1)
+    shape.scroll_into_view_if_needed()
+    box = shape.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5)
+    return page.locator(".leaflet-tooltip")
+
+
 def test_names_with_markup_are_shown_as_text(browser, site, planted, shoot):
     party, system = planted["party"], planted["system"]
     with offline_page(browser) as (page, _):
@@ -92,12 +103,8 @@ def test_names_with_markup_are_shown_as_text(browser, site, planted, shoot):
         page.goto(f"{site.url}/deployments/map/")
         drawn(page, "[data-deployment-map]")
         page.locator(".map").scroll_into_view_if_needed()
-        shape = page.locator("path.country.hosting")
-        expect(shape).to_have_count(1)
-        box = shape.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5)  # beside its count
         words = f"{MONGOLIA}: 1 deployment known only by host country"
-        expect(page.locator(".leaflet-tooltip")).to_have_text(words)
+        expect(hover_mongolia(page)).to_have_text(words)
         shoot(page, "names-as-text-map-tooltip", full_page=False)
         nothing_planted(page)
         expect(page.locator(".country-count a")).to_have_attribute("title", words)
@@ -113,7 +120,7 @@ def test_names_with_markup_are_shown_as_text(browser, site, planted, shoot):
         page.goto(f"{site.url}/countries/MN/")
         drawn(page, "[data-deployment-map]")
         expect(page.locator("figure.timeline figcaption")).to_contain_text(f"involving {MONGOLIA}")
-        page.locator("path.country.hosting").hover(position={"x": 4, "y": 4}, force=True)
+        expect(hover_mongolia(page)).to_have_text(words)
         nothing_planted(page)
 
         # The network: the names round the circle, in the arrows' titles and in the list.
@@ -145,6 +152,7 @@ def test_names_with_markup_are_shown_as_text(browser, site, planted, shoot):
         page.locator("#f-requester").press_sequentially("Russia, Mon")  # the country box offers names after a comma
         offered = "[...document.querySelectorAll('#country-names option')].map((o) => o.value)"
         assert f"Russia, {MONGOLIA}" in page.evaluate(offered)
+        nothing_planted(page)
         page.goto(f"{site.url}/requests/{planted['request'].pk}/")
         expect(page.locator("main")).to_contain_text(PERSON)
         nothing_planted(page)
