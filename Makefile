@@ -33,8 +33,11 @@ setup: $(VENV)/.runtime .env
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
 
+# The web server and a background worker (imports and other long work run there); one Ctrl-C stops both.
 run: setup
-	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py run_jobs & worker=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium, and tests/test_proxy.py runs Debian's nginx with

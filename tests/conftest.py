@@ -125,3 +125,13 @@ def revisions(obj):
 def opened_state(client, change_url):
     """What the change page at change_url says it was opened with: POST it back, as a browser would."""
     return client.get(change_url).context["adminform"].form["opened_state"].value()
+
+
+@pytest.fixture(autouse=True)
+def job_progress_file(settings, tmp_path):
+    """On SQLite a running job's progress goes to a side file (tracker.jobs.progress): one per test."""
+    settings.JOBS_PROGRESS_FILE = str(tmp_path / "jobs-progress.sqlite3")
+    yield
+    from tracker.jobs import progress
+
+    progress.close()  # PostgreSQL: the second connection would keep the test database from being dropped

@@ -189,7 +189,10 @@ def sync_roles(apps):
     tracker_perms = Permission.objects.filter(content_type__app_label="tracker", content_type__model__in=CURATED_MODELS)
     editors, _ = Group.objects.get_or_create(name=ROLE_EDITORS)
     viewers, _ = Group.objects.get_or_create(name=ROLE_VIEWERS)
-    # Both may read the import log; importing itself needs add and change on what is imported.
-    import_log = Permission.objects.filter(content_type__app_label="tracker", codename="view_importrun")
+    # Both may read the import log and the jobs; importing itself needs add and change on what is imported,
+    # and only who may start a job may retry or cancel it (tracker.jobs.admin), so nobody gets change_job.
+    import_log = Permission.objects.filter(
+        content_type__app_label="tracker", codename__in=["view_importrun", "view_job"]
+    )
     editors.permissions.add(*tracker_perms, *import_log)
     viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"), *import_log)

@@ -119,8 +119,17 @@ INSTALLED_APPS = [
     "corsheaders",
     "reversion",
     "axes",
+    "django_tasks",  # the backport of Django 6's tasks API (README, "Jobs")
+    "django_tasks_db",  # its database backend: the queue is a table of our own database
     "tracker",
 ]
+
+# Background jobs (tracker/jobs/): the queue is a table in the same database, so the embedded
+# default needs no other server and workers on any number of machines share PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_HEARTBEAT_SECONDS = env_int("DJANGO_JOBS_HEARTBEAT_SECONDS", 5)
+JOBS_LEASE_SECONDS = env_int("DJANGO_JOBS_LEASE_SECONDS", 60)  # no heartbeat for this long: the worker died
+JOBS_PROGRESS_FILE = os.environ.get("DJANGO_JOBS_PROGRESS_FILE")  # SQLite only; default: the database file + -jobs
 
 MIDDLEWARE = [
     "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES

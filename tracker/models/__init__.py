@@ -24,6 +24,8 @@ from .history import revision as revision
 from .imports import ImportKind as ImportKind
 from .imports import ImportRun as ImportRun
 from .imports import ImportState as ImportState
+from .jobs import Job as Job
+from .jobs import JobState as JobState
 from .people import Person as Person
 from .places import Country as Country
 from .places import CountryKind as CountryKind

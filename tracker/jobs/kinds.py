@@ -1,0 +1,39 @@
+"""The registry of job kinds: a name stored on the job, the function that does the work, and how it runs.
+
+A kind's function takes the job and a Progress and returns a one-line summary. `atomic`
+kinds run in one transaction that also records the job as done: if the worker dies or loses
+its lease, nothing of the work is kept. Network-bound kinds (captures, to come) are not
+atomic and retry with backoff.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    function: object
+    atomic: bool = True
+    max_attempts: int = 1
+    retry_on: tuple = ()  # exception classes worth another attempt (network errors), with backoff
+
+
+KINDS = {}  # filled when tracker.apps imports the modules that register kinds
+
+
+def job_kind(name, label, *, atomic=True, max_attempts=1, retry_on=()):
+    def register(function):
+        KINDS[name] = Kind(name, label, function, atomic, max_attempts, tuple(retry_on))
+        return function
+
+    return register
+
+
+def kind_of(name):
+    return KINDS.get(name)
+
+
+def label_of(name):
+    kind = kind_of(name)
+    return kind.label if kind else name
