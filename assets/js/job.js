@@ -17,6 +17,9 @@
     show("state_label", state.state_label);
     show("stage", state.stage);
     show("text", state.text);
+    box.parentNode.querySelectorAll("[data-job-while]").forEach(function (node) {
+      node.hidden = node.dataset.jobWhile !== state.state;  // "not yet", the cancel button: while queued only
+    });
     if (state.total) {
       bar.max = state.total;
       bar.value = state.done;

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
 
 from tracker.models import Job
 
@@ -46,6 +47,11 @@ def state_of(job):
         "finished": job.finished,
         "summary": job.summary,
     }
+
+
+# django-tasks-db's own admin lists the queue's rows (arguments, tracebacks): the Job pages say it for people.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Job)
