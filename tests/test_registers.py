@@ -98,3 +98,67 @@ def test_no_description_of_the_register_is_typed_against_its_category():
         not in CATEGORY_TYPES.get(category, {sipri_type_slug(category, description)})
     ]
     assert len({(d, c) for d, c, _ in pairs}) >= 199 and against == []
+
+
+# ------------------------------------------------------------------ editions imported one after another
+
+CLASSIC_2024 = SHARED / "sipri" / "trade-register-classic-1950-2024.csv"
+CLASSIC_2025 = SHARED / "sipri" / "trade-register-classic-1950-2025.csv"
+
+
+def imported(path, **options):
+    assert path.is_file(), f"the shared register is missing: {path} (set SHARED_DATA to its folder)"
+    started = time.perf_counter()
+    outcome = run_import("requests", path.read_bytes(), path.name, skip_invalid=True, **options)
+    return outcome, time.perf_counter() - started
+
+
+def summary(name, outcome, seconds):
+    ambiguous = [n for n in outcome.notes if "equally like" in n]
+    return (
+        f"{name}: {outcome.rows:,} rows, created {outcome.created:,}, updated {outcome.updated:,}, "
+        f"unchanged {outcome.unchanged:,}, bad rows {outcome.invalid_rows}, {seconds:.1f} s"
+        + (f"; {ambiguous[0][:160]}" if ambiguous else "")
+    )
+
+
+def cites(source_title_part):
+    return ArmsRequest.objects.filter(citations__source__title__contains=source_title_part)
+
+
+def test_editions_imported_one_after_another_leave_each_deal_once(capsys):
+    """Classic October 2024, then current April 2024 (older: cited, values kept), then classic October 2025."""
+    first, first_time = imported(CLASSIC_2024)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    records = ArmsRequest.objects.count()
+    other = RequestItem.objects.filter(equipment_type__slug="other").count()
+    current, current_time = imported(CURRENT)
+    after_current = ArmsRequest.objects.count()
+    with_ids = ArmsRequest.objects.filter(external_id__startswith="sipri:").count()
+    cited_twice = cites("current layout").annotate(n=Count("citations")).filter(n__gt=2).count()
+    newest, newest_time = imported(CLASSIC_2025)
+    again, again_time = imported(CLASSIC_2025)
+    other_2025 = RequestItem.objects.filter(equipment_type__slug="other", request__in=cites("2025-10-23")).count()
+    with capsys.disabled():
+        print(
+            f"\n{connection.vendor}: {summary(CLASSIC_2024.name, first, first_time)}; peak memory of the process "
+            f"{peak:.0f} MiB; items typed Other {other:,} ({100 * other / records:.2f} %)\n"
+            f"then {summary(CURRENT.name, current, current_time)}; records {after_current:,}, "
+            f"with a SIPRI deal id {with_ids:,}\n"
+            f"then {summary(CLASSIC_2025.name, newest, newest_time)}; records {ArmsRequest.objects.count():,}; "
+            f"items typed Other {other_2025:,}\n"
+            f"then again: {summary(CLASSIC_2025.name, again, again_time)}"
+        )
+    # Every line a record; SIPRI's parties not known yet are refused, named (7 in this file).
+    refused = {p.line for p in first.problems}
+    assert first.rows == 27_951 and first.created == records == first.rows - len(refused)
+    assert all(p.reason.startswith("unknown country") for p in first.problems) and len(refused) <= 7
+    assert other / records < 0.01 and other_2025 / newest.rows < 0.01
+    # Each deal of the current layout lands once: on a record of its own, which takes its id.
+    assert current.problems == [] and current.created <= 140 and with_ids == current.created + current.updated
+    assert current.created + current.updated == 13_893 and cited_twice == 0
+    # The next classic edition: about 400 deals are new, the rest update their records.
+    assert newest.created <= 397 + 700 and newest.created + newest.updated + newest.unchanged + newest.invalid_rows >= (
+        newest.rows
+    )
+    assert (again.created, again.updated) == (0, 0)

@@ -221,16 +221,16 @@ def test_each_export_is_its_own_dated_source():
     assert Source.objects.filter(title__contains="trade-register.csv", published_on=None).exists()
 
 
-def test_a_delivery_year_listed_twice_is_a_bad_row_not_a_failed_import():
-    from tracker.intake.formats.sipri_classic import delivery_years
-    from tracker.intake.reading import Record
-
-    problems = []
-    assert delivery_years("1979; 1980?; 1979", Record(line=7, raw="", cells=[]), problems) == [
-        (1979, False),
-        (1980, True),
-    ]
-    assert [(p.line, p.reason) for p in problems] == [(7, "1979 is listed twice")]
+def test_sipri_s_slips_are_recorded_and_said_in_the_notes():
+    # Indonesia <- Sweden, SAK-70 Mk-2 57mm, in the October 2025 edition: 8 delivered of 4, years twice.
+    slip = "Indonesia,Sweden,1994,,4,,SAK-70 Mk-2 57mm,naval gun,8,,2000; 2000; 2002,New,,2.5,10,20\n"
+    outcome = imported(slip)
+    assert (outcome.problems, outcome.created) == ([], 1)
+    item = RequestItem.objects.get()
+    assert (item.quantity_requested, item.quantity_delivered) == (None, 8)
+    assert sorted(item.deliveries.values_list("year", flat=True)) == [2000, 2002]
+    notes = item.request.notes
+    assert "SIPRI number ordered: 4, fewer than the 8 delivered" in notes and "SIPRI lists 2000 twice" in notes
 
 
 def test_one_designation_of_two_unrelated_types_makes_two_systems(db):

@@ -101,6 +101,7 @@ ALIASES = {
     # Older SIPRI spellings of the parties in tracker/data/parties.csv
     "PKK (Turkey)": "PKK (Turkiye)",
     "Huthi rebels (Yemen)": "Houthi rebels (Yemen)",
+    "HoR (Libya)": "Libya HoR",  # the classic register of October 2025
 }
 
 

@@ -4,7 +4,8 @@ A deal is keyed by what does not change between editions (recipient, supplier, o
 description) and its ordinal among the deals of the file sharing them, in file order; numbers, deliveries,
 status and comments are data that a later edition may change. Identical lines are separate deals (two
 orders alike): each keeps its own ordinal, by occurrence. A number ordered of 0 with deliveries is SIPRI's
-open-ended order (licensed production): kept in the notes, the number ordered not reported.
+open-ended order (licensed production), one below the number delivered a slip: either is kept in the notes,
+the number ordered not reported; a delivery year listed twice is one year, the repetition noted.
 """
 
 import hashlib
@@ -46,16 +47,17 @@ def classic_key(group, ordinal):
 
 
 def delivery_years(text, record, problems):
-    """[(year, estimated)] from '1979; 1980', '2006?' or '(2006)'."""
-    found = []
+    """([(year, estimated)], [years listed twice]) from '1979; 1980', '2006?' or '(2006)'. SIPRI's October 2025
+    edition lists some years twice ('2000; 2000; 2002'): one delivery each, the repetition said in the notes."""
+    found, twice = [], []
     for token in (t for t in re.split(r"[;,\s]+", text) if t):
         estimated = token.endswith("?") or token.startswith("(")
         y = year(token.rstrip("?"), "Year(s) of delivery", record, problems)
         if y is not None and any(y == seen for seen, _ in found):
-            problems.append(Problem(record.line, "Year(s) of delivery", f"{y} is listed twice"))
+            twice.append(y)
         elif y is not None:
             found.append((y, estimated))
-    return found
+    return found, twice
 
 
 def group_of(record, order=None):
@@ -102,10 +104,18 @@ def parse(importer):
         order = year(order_year, "Year of order", record, p)
         asked, asked_estimate = integer(ordered, "Number ordered", record, p, ordered_flag)
         got, got_estimate = integer(delivered, "Number delivered", record, p, delivered_flag)
-        open_ended = asked == 0 and bool(got)
-        if open_ended:  # SIPRI's 0 with deliveries: no fixed number ordered, never "0 ordered, 457 delivered"
+        extra = []
+        if asked is not None and got is not None and got > asked:
+            # SIPRI's 0 with deliveries is an open-ended order (licensed production); a number below the number
+            # delivered a slip of the edition. Either is said in the notes, and the number ordered not reported.
+            extra.append(
+                "SIPRI number ordered: 0 (an open-ended order, as in licensed production)"
+                if asked == 0
+                else f"SIPRI number ordered: {asked}, fewer than the {got} delivered"
+            )
             asked, asked_estimate = None, False
-        years = delivery_years(years_text, record, p)
+        years, twice = delivery_years(years_text, record, p)
+        extra += [f"SIPRI lists {y} twice among the delivery years" for y in twice]
         if not designation:
             p.append(Problem(record.line, "Weapon designation", "a weapon designation is required"))
         # Per-year numbers only where SIPRI gives them: all of them in a single delivery year.
@@ -130,7 +140,7 @@ def parse(importer):
             asked_estimate=asked_estimate,
             delivered_estimate=got_estimate,
             delivery_years="; ".join(f"{y}{'?' if e else ''}" for y, e in years),
-            extra=["SIPRI number ordered: 0 (an open-ended order, as in licensed production)"] if open_ended else [],
+            extra=extra,
             status=sipri_status,
             comments=comments,
             tiv=[
