@@ -9,7 +9,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models import Count, DateField, IntegerField, Max, Min, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
@@ -20,43 +20,82 @@ from tracker.models import INTEGER_RANGE, count_up_to
 ADMIN_COUNT_REACH = 1000  # rows counted beyond the page shown; templates/admin/tracker/ say "more than" past it
 
 
-def integer_field_of(model, path):
-    """The integer column a lookup path such as `source`, `source__id__exact` or `id__in` compares,
-    or None when it ends elsewhere or names no field (Django answers those itself)."""
+# The values a date part can take. Django builds dates from a year (year 0 is a ValueError, a 20-digit
+# one an OverflowError, both raised when the SQL is compiled, past the admin's own checks), and the date
+# hierarchy from a year, month and day (a 20-digit month is an OverflowError); the end of year 9999 (and
+# of ISO year 9999) is in year 10000, which no date reaches.
+DATE_PARTS = {
+    "year": range(1, 9999),
+    "iso_year": range(1, 9999),
+    "quarter": range(1, 5),
+    "month": range(1, 13),
+    "week": range(1, 54),
+    "day": range(1, 32),
+    "week_day": range(1, 8),
+    "iso_week_day": range(1, 8),
+    "hour": range(24),
+    "minute": range(60),
+    "second": range(60),
+}
+
+
+def field_of(model, path):
+    """The field a lookup path such as `source__id__exact` or `date__year__gte` compares (a foreign key's
+    target), with the transforms and lookup after it; None when it names no field (Django answers it)."""
     parts = path.split(LOOKUP_SEP)
     for end in range(len(parts), 0, -1):
         try:
             field = get_fields_from_path(model, LOOKUP_SEP.join(parts[:end]))[-1]
         except (FieldDoesNotExist, NotRelationField):
             continue
-        field = field.target_field if field.many_to_one or field.one_to_one else field
-        lookup = parts[end:]
-        return (field, lookup[-1] if lookup else "exact") if isinstance(field, IntegerField) else None
+        return (field.target_field if field.many_to_one or field.one_to_one else field), parts[end:]
+    return None
+
+
+def wrong_lookup(model, key, values):
+    """Why ?key=values would fail after the admin's own checks (a 500, not its "?e=1" page), or None."""
+    found = field_of(model, key)
+    if found is None:
+        return None
+    field, rest = found
+    lookup = rest[-1] if rest else "exact"
+    if lookup == "range":
+        return f"{key}: the admin never splits a range; use __gte and __lte"  # "".split unpacked: a 500
+    part = next((name for name in reversed(rest) if name in DATE_PARTS), None)
+    if isinstance(field, DateField) and part:
+        bounds = DATE_PARTS[part]
+    elif isinstance(field, IntegerField):
+        bounds = INTEGER_RANGE  # beyond it SQLite cannot even bind the number
+    else:
+        return None
+    if lookup == "isnull":
+        return None
+    for value in values:
+        for number in value.split(",") if lookup == "in" else [value]:
+            try:
+                if int(number) not in bounds:
+                    return f"{key}: {number[:30]} is out of range"
+            except ValueError:
+                if part:
+                    return f"{key}: {number[:30]!r} is not a number"
     return None
 
 
 class RangeCheckedChangeList(ChangeList):
-    """?source=<25 digits> is a wrong lookup (the "?e=1" page), not a 500: SQLite cannot even bind it."""
+    """?source=<25 digits>, ?date__year=0 or ?created_at__month=<20 digits> is a wrong lookup (the
+    "?e=1" page), not a 500."""
 
     def get_filters_params(self, params=None):
         lookups = super().get_filters_params(params)
         for key, values in lookups.items():
-            found = integer_field_of(self.model, key)
-            if found is None or found[1] == "isnull":
-                continue
-            for value in values:
-                for part in value.split(",") if found[1] == "in" else [value]:
-                    try:
-                        number = int(part)
-                    except ValueError:
-                        continue  # not a number: Django's own checks answer it
-                    if number not in INTEGER_RANGE:
-                        raise IncorrectLookupParameters(f"{key}: {part} is out of range")
+            reason = wrong_lookup(self.model, key, values)
+            if reason:
+                raise IncorrectLookupParameters(reason)
         return lookups
 
 
 class RangeCheckedLookups:
-    """Every curated changelist refuses integers no column can hold (a 500 the URL fuzzer found)."""
+    """Every curated changelist refuses lookups that would fail past Django's checks (500s the URL fuzzer found)."""
 
     def get_changelist(self, request, **kwargs):
         return RangeCheckedChangeList
