@@ -263,7 +263,7 @@ class Writer:
         for (p, _), record in zip(to_create, records, strict=True):
             items += self.items_for(p, record)
             citations += self.citations_for(p.citations, record)
-        updates, fields = [], set()
+        updates, fields, replaced = [], set(), []
         for p, obj, values, changed, replace_items, new_citations in to_update:
             resolved = self.resolved(values)
             for name in changed:
@@ -274,9 +274,10 @@ class Writer:
             fields.update(changed)
             updates.append(obj)
             if replace_items:
-                RequestItem.objects.filter(request=obj).delete()
+                replaced.append(obj.pk)
                 items += self.items_for(p, obj)
             citations += self.citations_for(new_citations, obj)
+        RequestItem.objects.filter(request__in=replaced).delete()  # one query a batch, not one a record
         if updates and fields:
             for obj in updates:
                 obj.updated_at = now  # bulk_update leaves auto_now fields alone
