@@ -116,6 +116,8 @@ def site(tmp_path_factory):
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
         "TMPDIR": str(app_temp),  # where Django would spool an uploaded body
+        "HOME": str(folder / "home"),  # where gunicorn 25+ would open its control socket
+        "XDG_RUNTIME_DIR": str(folder / "run"),
     }
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
@@ -137,7 +139,13 @@ def site(tmp_path_factory):
         wait_for(app_port, processes[0], folder / "gunicorn.log")
         processes.append(subprocess.Popen([NGINX, "-c", str(main)], stderr=subprocess.DEVNULL))
         wait_for(nginx_port, processes[1], folder / "nginx-error.log")
-        yield {"app": app_port, "nginx": nginx_port, "folder": folder, "temps": [app_temp, body_temp]}
+        yield {
+            "app": app_port,
+            "nginx": nginx_port,
+            "folder": folder,
+            "temps": [app_temp, body_temp],
+            "control_sockets": [folder / "home" / ".gunicorn", folder / "run" / "gunicorn.ctl"],
+        }
     finally:
         for process in reversed(processes):
             stop(process)
@@ -271,3 +279,8 @@ def test_static_files_come_from_nginx(site):
     assert status == 200 and b"{" in css
     assert "immutable" in headers["Cache-Control"]
     assert "/static/" not in (site["folder"] / "gunicorn-access.log").read_text()
+
+
+def test_gunicorn_opens_no_control_socket(site):
+    """Two instances under one user would share ~/.gunicorn/gunicorn.ctl, and the first to stop deletes it."""
+    assert [path for path in site["control_sockets"] if path.exists()] == []
