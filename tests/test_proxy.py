@@ -98,7 +98,8 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("proxy")
     app_port, nginx_port = free_port(), free_port()
     app_temp = folder / "app-tmp"
-    app_temp.mkdir()
+    for path in (app_temp, folder / "home", folder / "run"):
+        path.mkdir()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_ENV_FILE": os.devnull,  # production: no developer .env
