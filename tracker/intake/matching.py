@@ -78,49 +78,32 @@ class DealMatcher:
             self.file_groups[int(p.group[0], 16)] = p.group[1]
 
     def load(self):
-        """The facts of the records a deal of this file may be; every SIPRI key held."""
-        rows = {}
-        wanted = ArmsRequest.objects.filter(external_id__startswith="sipri")
-        fields = ("pk", "external_id", "requester_id", "supplier_id", "date", "date_estimated")
-        for pk, external_id, *row in wanted.values_list(*fields, "summary", "notes", "status").iterator(2000):
-            self.held.add(external_id)
-            if row[2] is None or (not self.classic_file and external_id.startswith(CURRENT)):
-                continue  # a current deal finds its id's record by the id, never another id's record
-            row[3] = row[3] or ""
-            rows[pk] = [external_id, *row, None, [], set()]
-        items = RequestItem.objects.filter(request__external_id__startswith="sipri").order_by("id")
-        for request_id, *item in items.values_list(
+        """The facts of the records a deal of this file may be; every SIPRI key held. Items and deliveries are
+        read first, so that each record's text is read, digested and dropped, never held."""
+        items, years = {}, defaultdict(set)  # request id -> (first item, quantities of all items)
+        rows = RequestItem.objects.filter(request__external_id__startswith="sipri").order_by("id")
+        for request_id, *item in rows.values_list(
             "request_id", "equipment_type_id", "system__designation", "description", "quantity_requested",
             "quantity_delivered",
         ).iterator(5000):  # fmt: skip
-            row = rows.get(request_id)
-            if row is not None:
-                row[8] = row[8] or item
-                row[9].append(tuple(item[3:]))
+            _, quantities = items.setdefault(request_id, (item, []))
+            quantities.append(tuple(item[3:]))
         deliveries = Delivery.objects.filter(item__request__external_id__startswith="sipri")
         for request_id, year in deliveries.values_list("item__request_id", "year").iterator(5000):
-            if request_id in rows:
-                rows[request_id][10].add(year)
+            years[request_id].add(year)
         records = []
-        for (
-            external_id,
-            requester,
-            supplier,
-            date,
-            estimated,
-            summary,
-            notes,
-            status,
-            item,
-            quantities,
-            years,
-        ) in rows.values():
-            if item:
-                type_id, designation, description, asked, delivered = item
-                said = signature(summary, notes, status, quantities)
-                found = facts(requester, supplier, date.year, estimated, designation or description, type_id, asked,
-                              delivered, years, tiv_of(notes), said)  # fmt: skip
-                records.append((external_id, found))
+        fields = ("pk", "external_id", "requester_id", "supplier_id", "date", "date_estimated", "summary", "notes")
+        wanted = ArmsRequest.objects.filter(external_id__startswith="sipri").order_by("pk")  # file order
+        wanted = wanted.values_list(*fields, "status")
+        for pk, external_id, requester, supplier, date, estimated, summary, notes, status in wanted.iterator(2000):
+            self.held.add(external_id)
+            if date is None or pk not in items or (not self.classic_file and external_id.startswith(CURRENT)):
+                continue  # a current deal finds its id's record by the id, never another id's record
+            (type_id, designation, description, asked, delivered), quantities = items.pop(pk)
+            said = signature(summary, notes, status, quantities)
+            found = facts(requester, supplier, date.year, estimated, designation or description, type_id, asked,
+                          delivered, years.pop(pk, ()), tiv_of(notes), said)  # fmt: skip
+            records.append((external_id, found))
         cited = Citation.objects.filter(request__external_id__startswith="sipri", source__outlet=OUTLET)
         for external_id, day in cited.exclude(source__published_on=None).values_list(
             "request__external_id", "source__published_on"
