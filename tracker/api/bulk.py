@@ -5,7 +5,7 @@ As the CSV downloads do (tracker/explore/reports/), in a read-only snapshot that
 ids come in the page's order from one cursor (server-side on PostgreSQL), and the records' JSON,
 written by the database (records.py), a chunk of ids at a time. Memory stays flat whatever the number
 of rows. A failure after the first line cuts the connection, so a client never takes a short file
-for a whole one.
+for a whole one. The ETag is the lines' hash (tracker/api/freshness.py).
 """
 
 import json
@@ -62,14 +62,44 @@ def guarded(name, body):
         raise
 
 
-def download(request, kind, filterset, body, using):
-    """The streaming response (headers only for HEAD: the query never runs), read in one snapshot of `using`."""
+class ChangedWhileStreaming(Exception):
+    pass
+
+
+def verified(body, validators):
+    """The body, hashed as it streams, its last chunk held back until it matches the ETag already sent."""
+    hasher, held = validators.hasher(), None
+    for chunk in body:
+        hasher.update(chunk)
+        if held:
+            yield held
+        held = chunk
+    if '"' + hasher.hexdigest() + '"' != validators.etag:
+        validators.forget()
+        raise ChangedWhileStreaming("the data changed between the ETag's reading and the download's")
+    if held:
+        yield held
+
+
+def download(request, kind, filterset, make_body, using, validators):
+    """The streaming response, read in one snapshot of `using`, or the 304 its ETag allows.
+
+    make_body() gives the lines. An ETag not known at this data version (see freshness) is their hash,
+    read once before the response starts: the ETag must be in the headers, before the first line.
+    """
     name = re.sub(r"\.csv$", ".jsonl", filename_for(kind, filterset)) if filterset else f"{kind}.jsonl"
+    if validators.etag is None:
+        hasher = validators.hasher()
+        for chunk in in_report_transaction(make_body(), using):
+            hasher.update(chunk)
+        validators.settle(hasher)
+        unchanged = validators.not_modified(request)
+        if unchanged is not None:
+            return unchanged
     if request.method == "HEAD":
         response = HttpResponse(content_type=f"{MEDIA_TYPE}; charset=utf-8")
     else:
-        response = StreamingHttpResponse(
-            in_report_transaction(guarded(name, body), using), content_type=f"{MEDIA_TYPE}; charset=utf-8"
-        )
+        body = in_report_transaction(guarded(name, verified(make_body(), validators)), using)
+        response = StreamingHttpResponse(body, content_type=f"{MEDIA_TYPE}; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return validators.stamp(response)

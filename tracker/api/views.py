@@ -7,9 +7,10 @@ Every read answers a conditional GET from the data version before it runs any ot
 """
 
 import json
+from functools import partial
 
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -62,7 +63,9 @@ class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
+            # The form's own messages, as the pages show them. django-filter's translate_validation
+            # formats each message with % again, so a value quoted in one ("%", "%s") was a 500.
+            raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
         view.filterset = filterset
         return filterset.qs
 
@@ -105,18 +108,33 @@ def refuse(errors):
 
 
 class ReadView(GenericAPIView):
-    """Every API read: a 304 from the data version before any other query, then read(); caching headers on 200s."""
+    """Every API read: a 304 from the data version before any other query, then read(); validators from
+    the answer's own bytes (tracker/api/freshness.py) and caching headers on 200s."""
+
+    validators = None
 
     def get(self, request, *args, **kwargs):
-        validators = Validators(request, request.accepted_media_type)
-        response = validators.not_modified(request)
-        if response is None:
-            response = self.read(request, *args, **kwargs)
-            validators.stamp(response)
-        return response
+        self.validators = Validators(request, request.accepted_media_type)
+        response = self.validators.not_modified(request)
+        return self.read(request, *args, **kwargs) if response is None else response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.validators is None or response.status_code != 200 or response.has_header("ETag"):
+            return response  # an error, a 304, or a JSON Lines download stamped by bulk.download
+        response.render()
+        return self.validators.answer(request, response)
 
     def read(self, request, *args, **kwargs):
         raise NotImplementedError
+
+    def perform_content_negotiation(self, request, force=False):
+        # DRF answers an unknown ?format= with a bare 404; it is a bad parameter like any other.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(dict.fromkeys(renderer.format for renderer in self.get_renderers()))
+            refuse([("format", f"{request.GET.get('format', '')[:20]!r} is not a format here: use {formats}.")])
 
 
 # ----------------------------------------------------------------- records
@@ -135,7 +153,8 @@ class RecordList(ReadView):
         sort, keys = filterset.filters["sort"].chosen(filterset.form.cleaned_data.get("sort"))
         records = self.records_class(base_url(request))
         if wants_lines(request):
-            return bulk.download(request, self.kind, filterset, bulk.records_body(records, rows, keys), records.using)
+            body = partial(bulk.records_body, records, rows, keys)
+            return bulk.download(request, self.kind, filterset, body, records.using, self.validators)
         errors = []
         page = pages.paginate(request, filterset, rows, errors)
         if errors:
@@ -236,9 +255,13 @@ class SimpleList(ReadView):
         context = self.get_serializer_context()
         if wants_lines(request):
             rows = rows.using(rows.db)  # the reader chosen now (a replica?), not when the response streams
-            ordered = rows.order_by(*pagination.ordering(self.keys)).iterator(chunk_size=bulk.CHUNK)
+            ordered = rows.order_by(*pagination.ordering(self.keys))
             render = lambda obj: self.serializer_class(obj, context=context).data  # noqa: E731
-            return bulk.download(request, self.kind, None, bulk.python_lines(ordered, render), rows.db)
+
+            def body():
+                return bulk.python_lines(ordered.iterator(chunk_size=bulk.CHUNK), render)
+
+            return bulk.download(request, self.kind, None, body, rows.db, self.validators)
         page = plain_page(request, rows, self.keys, self.sort)
         return page_response(request, page, self.serializer_class(page.object_list, many=True, context=context).data)
 
