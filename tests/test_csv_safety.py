@@ -176,7 +176,7 @@ def test_the_rejects_download_is_guarded_and_imports_as_the_original(editor_clie
     upload = SimpleUploadedFile("bad.csv", original, content_type="text/csv")
     editor_client.post(reverse("admin:tracker_importrun_upload"), {"file": upload, "kind": "requests"})
     run = ImportRun.objects.get()
-    served = editor_client.get(reverse("admin:tracker_importrun_rejects", args=[run.pk])).content
+    served = b"".join(editor_client.get(reverse("admin:tracker_importrun_rejects", args=[run.pk])).streaming_content)
     rows = list(csv.reader(io.StringIO(served.decode(), newline="")))
     assert len(rows) == 1 + len(TRIGGERS)
     assert not any(dangerous(cell) for row in rows for cell in row)

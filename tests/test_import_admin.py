@@ -30,8 +30,8 @@ def test_dry_run_then_apply(editor_client):
     page = editor_client.get(response["Location"]).content.decode()
     assert "would create 10" in page and "unknown country &#x27;Atlantis&#x27;" in page
     assert "Apply this import" in page
-    rejects = editor_client.get(reverse("admin:tracker_importrun_rejects", args=[run.pk]))
-    assert b"Atlantis,Russia,2020" in rejects.content and rejects.content.startswith(b'"Transfers of major weapons')
+    rejects = b"".join(editor_client.get(reverse("admin:tracker_importrun_rejects", args=[run.pk])).streaming_content)
+    assert b"Atlantis,Russia,2020" in rejects and rejects.startswith(b'"Transfers of major weapons')
 
     response = editor_client.post(response["Location"], follow=True)
     assert "created 10" in response.content.decode()

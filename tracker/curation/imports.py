@@ -5,13 +5,14 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from tracker.intake.engine import apply_preview, run_import
-from tracker.intake.reading import FORMATS, ImportFailed, guarded
+from tracker.intake.reading import FORMATS, ImportFailed
+from tracker.intake.rejects import guarded_bytes
 from tracker.models import (
     ArmsRequest,
     Deployment,
@@ -110,7 +111,7 @@ class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
             try:
                 outcome = run_import(
                     data["kind"],
-                    data["file"].read(),
+                    data["file"],  # read in chunks (over 2.5 MB, from Django's temporary file)
                     data["file"].name,
                     file_format=data["file_format"] or None,
                     dry_run=True,
@@ -161,13 +162,14 @@ class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
         return TemplateResponse(request, "admin/tracker/importrun/preview.html", context)
 
     def rejects_view(self, request, pk):
-        run = get_object_or_404(ImportRun, pk=pk)
+        run = get_object_or_404(ImportRun.objects.defer("upload", "rejects"), pk=pk)
         if not self.has_view_permission(request, run):
             raise PermissionDenied
-        text = run.report.get("rejects", "")
-        if not text:
+        rejects = ImportRun.objects.rejects_of(run.pk)
+        if rejects is None:
             raise Http404("This run kept no bad rows.")
         # Cells that look like formulas get an apostrophe, which importing the file takes off again.
-        response = HttpResponse(guarded(text).encode(run.report.get("encoding", "utf-8")), content_type="text/csv")
+        content = guarded_bytes(rejects, run.report.get("encoding", "utf-8"))
+        response = StreamingHttpResponse(content, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{run.file_name}.rejects.csv"'
         return response

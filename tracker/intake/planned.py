@@ -9,11 +9,19 @@ def key_digest(key):
     return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=16).digest(), "big")
 
 
+REASON_CHARS = 500  # a reason quotes the bad value, which may be a whole 128 KB cell
+
+
 @dataclass
 class Problem:
     line: int
     column: str
     reason: str
+
+    def __post_init__(self):
+        self.column = self.column[:100]
+        if len(self.reason) > REASON_CHARS:
+            self.reason = self.reason[:REASON_CHARS] + "… (cut short)"
 
     def __str__(self):
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")

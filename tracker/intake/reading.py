@@ -1,8 +1,8 @@
-"""Reading a file: its encoding, its CSV records with their line numbers and exact text, its header and format."""
+"""Reading a file (decoded by tracker.intake.decoding): its CSV records with their line numbers and exact text,
+its header and format."""
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from itertools import islice
 
@@ -10,6 +10,8 @@ from tracker.columns import looks_like_formula, unescape
 from tracker.models import (
     ImportKind,
 )
+
+from .decoding import MAX_LINE, ImportFailed, TextFile, decode  # noqa: F401 (read from here by callers and tests)
 
 FORMATS = {
     "requests": "Arms Request Tracker requests CSV",
@@ -23,10 +25,6 @@ KIND_FORMATS = {
 }
 
 
-class ImportFailed(Exception):
-    """The file cannot be read at all (no header we know, empty, undecodable)."""
-
-
 @dataclass
 class Record:
     """One CSV record with the lines it came from, kept verbatim for the rejects file."""
@@ -34,83 +32,6 @@ class Record:
     line: int
     raw: str
     cells: list
-
-
-# The first bytes of files people upload by mistake instead of a CSV.
-SIGNATURES = {
-    b"\x1f\x8b": "gzip-compressed data: unpack it first",
-    b"PK\x03\x04": "a zip archive or an Excel/OpenDocument workbook: save the sheet as CSV",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls): save the sheet as CSV",
-    b"%PDF": "a PDF document",
-    b"BZh": "bzip2-compressed data: unpack it first",
-    b"\xfd7zXZ\x00": "xz-compressed data: unpack it first",
-    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive: unpack it first",
-}
-CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")  # never in text (tab, line breaks, \x0b, \x0c may be)
-SNIFF = 65536  # characters looked at to tell text from binary data
-
-
-def decode(data):
-    """(text, encoding): UTF-8 (with or without BOM), UTF-16 (with or without BOM), else Windows-1252/Latin-1, as
-    SIPRI's files often are. Binary data (a compressed file, a workbook) and NUL bytes are refused, by line."""
-    if isinstance(data, str):
-        return checked(data), "utf-8"
-    for signature, what in SIGNATURES.items():
-        if data.startswith(signature):
-            raise ImportFailed(f"This is not a text CSV file: it looks like {what}.")
-    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data)
-    if utf16:
-        try:
-            return checked(data.decode(utf16)), utf16
-        except UnicodeDecodeError:
-            raise ImportFailed("This is not a text CSV file: it starts like UTF-16 text but is not.") from None
-    for encoding in ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"):
-        try:
-            return checked(data.decode(encoding)), encoding
-        except UnicodeDecodeError:
-            continue
-    return checked(data.decode("latin-1")), "latin-1"
-
-
-def utf16_without_bom(data):
-    """'utf-16-le' or 'utf-16-be' when the file is UTF-16 text without a byte-order mark, else None.
-
-    Text in a Latin script saved as UTF-16 has a NUL byte in every other position (after each
-    character in little-endian, before it in big-endian); nothing else we read looks like that.
-    """
-    head = data[: SNIFF * 2]
-    half = len(head) // 2
-    if half < 2:
-        return None
-    odd, even = head[1::2].count(0), head[0::2].count(0)
-    if odd > half * 0.9 and even < half * 0.1:
-        return "utf-16-le"
-    if even > half * 0.9 and odd < half * 0.1:
-        return "utf-16-be"
-    return None
-
-
-def line_at(text, index):
-    return text.count("\n", 0, index) + 1
-
-
-def checked(text):
-    """The text, if it is text: binary data, or a NUL anywhere, is refused with the line it is on."""
-    head = text[:SNIFF]
-    controls = len(CONTROL.findall(head))
-    if controls > max(8, len(head) // 100):
-        first = CONTROL.search(head).start()
-        raise ImportFailed(
-            f"This is not a text CSV file: it holds binary data ({controls} control characters in its first "
-            f"{len(head):,} characters, the first on line {line_at(text, first)})."
-        )
-    nul = text.find("\x00")
-    if nul != -1:
-        raise ImportFailed(
-            f"Line {line_at(text, nul)} holds a NUL byte (\\x00), which no CSV cell may contain: "
-            "the file is damaged or not a text CSV file."
-        )
-    return text
 
 
 def lines_of(text):
@@ -126,14 +47,18 @@ def lines_of(text):
 def records(text, names=()):
     """CSV records with their first line number and their exact text (a record may span lines).
 
-    A malformed record (a quote never closed, a field over csv.field_size_limit(), a carriage
-    return alone inside a field) stops the reading with a message naming its line, and its field
-    (by its header name when names are given).
+    text is a str or a TextFile (read line by line). A malformed record (a quote never closed, a field
+    over csv.field_size_limit(), a carriage return alone inside a field) stops the reading with a
+    message naming its line, and its field (by its header name when names are given).
     """
     pending = []
 
     def feed():
-        for line in lines_of(text):
+        size = 0
+        for line in lines_of(text) if isinstance(text, str) else text.lines():
+            size = size + len(line) if pending else len(line)
+            if size > MAX_LINE:  # many lines inside quotes: as costly as one long line
+                raise ImportFailed(f"Line {start}: a row over {MAX_LINE:,} characters long, longer than any we read.")
             pending.append(line)
             yield line
 
@@ -261,12 +186,13 @@ def rejoined(rows, width):
         yield short
 
 
-def contiguous(items, key):
-    """Runs of consecutive items with the same key, as (key, [items])."""
+def contiguous(items, key, most=1000):
+    """Runs of consecutive items with the same key, as (key, [items]); a run ends after `most` items
+    (one request's rows, one deal's years are never that many), so that the next is a duplicate key."""
     run, run_key = [], None
     for item in items:
         k = key(item)
-        if run and k != run_key:
+        if run and (k != run_key or len(run) == most):
             yield run_key, run
             run = []
         run_key = k
@@ -281,18 +207,21 @@ def guarded(text):
     A cell that looks like a formula gets the export's leading apostrophe (tracker.columns.guard),
     which the importer takes off again; records without one stay byte for byte.
     """
-    out = []
+    return "".join(guarded_records(text))
+
+
+def guarded_records(text):
+    """guarded(), a record at a time, from a str or a TextFile."""
     for raw in (record.raw for record in records(text)):
         cells = next(csv.reader(raw.splitlines(keepends=True)), [])
         safe = [guard_cell(cell) for cell in cells]
         if safe == cells:
-            out.append(raw)
+            yield raw
             continue
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         line = io.StringIO()
         csv.writer(line, lineterminator="\r\n").writerow(safe)  # CRLF: a cell holding a CR is quoted too
-        out.append(line.getvalue()[:-2] + ending)
-    return "".join(out)
+        yield line.getvalue()[:-2] + ending
 
 
 def guard_cell(cell):

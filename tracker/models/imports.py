@@ -1,6 +1,7 @@
 """The log of imports: every run, dry or real, with who, which file and what it did."""
 
 import datetime
+import tempfile
 import zlib
 
 from django.conf import settings
@@ -27,19 +28,35 @@ UPLOAD_KEPT_DAYS = 7  # a dry run's file is kept this long for applying it; then
 
 class ImportRunQuerySet(models.QuerySet):
     def for_list(self):
-        """Without the stored file and the report (its bad rows can be as long as the file)."""
-        return self.select_related("user").defer("upload", "report")
+        """Without the stored files and the report."""
+        return self.select_related("user").defer("upload", "rejects", "report")
 
     def with_upload_flag(self):
-        """Runs without the stored file itself, but with `has_upload`: whether it is still kept."""
-        return self.defer("upload").annotate(
-            has_upload=models.ExpressionWrapper(models.Q(upload__isnull=False), output_field=models.BooleanField())
+        """Runs without the stored files themselves, but with `has_upload` and `has_rejects`: whether kept."""
+        return self.defer("upload", "rejects").annotate(
+            has_upload=models.ExpressionWrapper(models.Q(upload__isnull=False), output_field=models.BooleanField()),
+            has_rejects=models.ExpressionWrapper(models.Q(rejects__isnull=False), output_field=models.BooleanField()),
         )
 
     def upload_of(self, pk):
-        """The file a dry run kept, as uploaded (bytes), or None once dropped."""
-        stored = self.filter(pk=pk).values_list("upload", flat=True).first()
-        return None if stored is None else zlib.decompress(stored)
+        """The file a dry run kept, as uploaded, in a temporary file; None once dropped."""
+        return self.unpacked(pk, "upload")
+
+    def rejects_of(self, pk):
+        """The bad rows a dry run kept (UTF-8, unguarded), in a temporary file; None if it had none."""
+        return self.unpacked(pk, "rejects")
+
+    def unpacked(self, pk, name):
+        stored = self.filter(pk=pk).values_list(name, flat=True).first()
+        if stored is None:
+            return None
+        out, unzip = tempfile.TemporaryFile(), zlib.decompressobj()  # noqa: SIM115 (the caller reads it)
+        view = memoryview(stored)
+        for start in range(0, len(view), 2**20):  # never the whole file in memory at once
+            out.write(unzip.decompress(view[start : start + 2**20]))
+        out.write(unzip.flush())
+        out.seek(0)
+        return out
 
     def drop_expired_uploads(self, days=UPLOAD_KEPT_DAYS):
         """Forget the files of dry runs older than `days`; the runs and their reports stay. Returns how many."""
@@ -70,6 +87,11 @@ class ImportRun(models.Model):
         help_text=f"A dry run's file as uploaded, zlib-compressed, so it can be applied as previewed; "
         f"dropped once applied, or after {UPLOAD_KEPT_DAYS} days.",
     )
+    rejects = models.BinaryField(
+        null=True,
+        editable=False,
+        help_text="A dry run's bad rows after the file's header, as read (UTF-8), zlib-compressed, to download.",
+    )
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -86,10 +108,21 @@ class ImportRun(models.Model):
     def get_absolute_url(self):
         return reverse("admin:tracker_importrun_change", args=[self.pk])
 
-    def keep_upload(self, data):
-        """Store the file (bytes, as uploaded) compressed: registers shrink to about a fifth."""
-        self.upload = zlib.compress(data, 6)
+    def keep_upload(self, chunks):
+        """Store the file (bytes as uploaded, or their chunks) compressed: registers shrink to about a fifth."""
+        self.upload = packed(chunks)
+
+    def keep_rejects(self, chunks):
+        self.rejects = packed(chunks)
 
     @property
     def change_reason(self):
         return f"Import #{self.pk}: {self.file_name}"[:100]
+
+
+def packed(chunks):
+    """Bytes, or an iterable of chunks of bytes, zlib-compressed a chunk at a time."""
+    if isinstance(chunks, bytes):
+        chunks = [chunks]
+    zipper = zlib.compressobj(6)
+    return b"".join([*(zipper.compress(chunk) for chunk in chunks), zipper.flush()])

@@ -20,27 +20,33 @@ from ..planned import Planned, Problem
 from ..reading import ImportFailed, contiguous
 from ..values import choice, integer, partial_date, yes_no
 
+OPTIONAL = ("url", "request_id", "deployment_id", *OPTIONAL_REQUEST_COLUMNS, *OPTIONAL_DEPLOYMENT_COLUMNS)
+MOST_ROWS = 1000  # of one record_uid (a request's items): more is a damaged file, and would be held at once
+
+
+def known_columns(file_format):
+    return {*(REQUEST_COLUMNS if file_format == "requests" else DEPLOYMENT_COLUMNS), *OPTIONAL}
+
 
 def parse(importer):
     columns = [c.strip().lower() for c in importer.header.cells]
     expected = REQUEST_COLUMNS if importer.file_format == "requests" else DEPLOYMENT_COLUMNS
-    optional = ("url", "request_id", "deployment_id", *OPTIONAL_REQUEST_COLUMNS, *OPTIONAL_DEPLOYMENT_COLUMNS)
-    missing = [c for c in expected if c not in columns and c not in optional]
+    missing = [c for c in expected if c not in columns and c not in OPTIONAL]
     if missing:
         raise ImportFailed(f"The header lacks the column(s): {', '.join(missing)}.")
-    for _, group in contiguous(importer.data_rows(), key=lambda r: r.cells[1] if len(r.cells) > 1 else r.line):
+    # Rows without a record key are each their own bad row, never one group however many follow.
+    rows_of = contiguous(importer.data_rows(), key=lambda r: uid(r) or ("line", r.line), most=MOST_ROWS)
+    for _, group in rows_of:
         rows, problems = [], []
         for record in group:
             if importer.width_ok(record, problems):
                 rows.append((record, dict(zip(columns, record.cells, strict=True))))  # cells come unescaped
-        try:
-            key = ("uid", uuid.UUID(group[0].cells[1]))
-        except (ValueError, IndexError):
-            key = ("bad", group[0].line)
-            if rows:
-                problems.append(
-                    Problem(group[0].line, "record_uid", f"{rows[0][1]['record_uid']!r} is not a record key")
-                )
+        found = uid(group[0])
+        key = ("uid", found) if found else ("bad", group[0].line)
+        if key[0] == "bad" and rows:
+            problems.append(Problem(group[0].line, "record_uid", f"{rows[0][1]['record_uid']!r} is not a record key"))
+        if len(group) == MOST_ROWS:
+            problems.append(Problem(group[0].line, "record_uid", f"{MOST_ROWS:,} rows or more for one record_uid"))
         planned = Planned(
             key=key, lines=[r.line for r in group], raws=[r.raw for r in group], fields={}, problems=problems
         )
@@ -50,6 +56,16 @@ def parse(importer):
             else:
                 fill_deployment(importer, planned, rows[0])
         yield planned
+
+
+def uid(record):
+    cell = record.cells[1] if len(record.cells) > 1 else ""
+    if not 32 <= len(cell) <= 45:  # no UUID, in any of the forms uuid.UUID reads: spares a raised error
+        return None
+    try:
+        return uuid.UUID(cell)
+    except ValueError:
+        return None
 
 
 def fill_request(importer, planned, rows):

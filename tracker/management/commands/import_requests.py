@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.intake.engine import run_import
-from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed, guarded
+from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed
+from tracker.intake.rejects import guarded_bytes
 from tracker.models import ImportKind
 
 
@@ -32,28 +33,34 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"No user named {user!r}.")
         try:
-            outcome = run_import(
-                self.kind,
-                file.read_bytes(),
-                file.name,
-                file_format=options["format"],
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                publish=publish,
-                user=account,
-            )
+            with file.open("rb") as data:  # read in chunks, never whole
+                outcome = run_import(
+                    self.kind,
+                    data,
+                    file.name,
+                    file_format=options["format"],
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    publish=publish,
+                    user=account,
+                )
         except ImportFailed as error:  # one line, exit status 2, no traceback
             message = " ".join(str(error).split())
             raise CommandError(f"{file}: {message}", returncode=2) from None
-        self.stdout.write(f"Import #{outcome.run.pk} ({FORMATS[outcome.file_format]})")
+        self.stdout.write(f"Import #{outcome.run.pk} ({FORMATS[outcome.file_format]}), read as {outcome.read_as}")
         for note in outcome.notes:
             self.stdout.write(f"  note: {note}")
         for problem in outcome.problems:
             self.stdout.write(f"  bad row: {problem}")
+        for more in outcome.counted_problems():
+            where = f", column {more['column']}" if more["column"] else ""
+            self.stdout.write(f"  {more['count']:,} more bad row problem(s){where}: {more['reason']}")
         self.stdout.write(outcome.summary(dry_run or not outcome.applied))
         if outcome.rejects and skip_invalid and not dry_run:
             path = rejects or file.with_name(file.name + ".rejects.csv")
-            path.write_bytes(guarded(outcome.rejects).encode(outcome.encoding))
+            with path.open("wb") as out:
+                for chunk in guarded_bytes(outcome.rejects.file, outcome.encoding):
+                    out.write(chunk)
             self.stdout.write(
                 f"Bad rows written to {path}, as they were but for an apostrophe before any cell a spreadsheet "
                 "would run as a formula (importing takes it off): fix them and import that file."
