@@ -44,6 +44,8 @@ PAGE_QUERIES = {
     # ?q= reads its first matches first (models/search.narrowed): one more.
     "/requests/?country=VE&type=uav&q=drones&date_from=2020&reliability=C": 8,
     "/matrix/": 5,  # from the summary tables: every country's totals, then the cells shown
+    "/matrix/?type=uav": 6,  # the type, then its totals and cells from the item tallies
+    "/matrix/?system=su-30mk2": 7,  # the system, its pairs summed per requester and per asked country, the cells
     "/deployments/": 5,
     "/requests/summary/": 1,  # the timeline from the summary tables; the count is its sum
     # Filters the summary tables cannot answer: one GROUP BY, the undated included, and the first matches.

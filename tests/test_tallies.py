@@ -15,10 +15,13 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory
 
+from tests.item_tallies import KEYS as ITEM_KEYS
+from tests.item_tallies import item_filters, live_item_tallies
 from tracker.dates import DatePrecision
 from tracker.explore import aggregates, summaries, tallies, timelines
 from tracker.explore.filters import RequestFilter
 from tracker.intake.engine import run_import
+from tracker.migrations import _item_tallies
 from tracker.migrations._tallies import WATCHED, sqlite_bodies
 from tracker.models import (
     ArmsRequest,
@@ -80,6 +83,7 @@ def live_tallies():
         system[(system_id, *dates[request_id])] += 1
     deployments = Deployment.objects.published().values_list("country", "host_country", "system")
     return {
+        **live_item_tallies(requests),
         RequestTally: pair,
         CountryTally: sides,
         PeriodTally: period,
@@ -89,6 +93,7 @@ def live_tallies():
 
 
 KEYS = {
+    **ITEM_KEYS,
     RequestTally: ("requester", "supplier", "status"),
     CountryTally: ("country", "side", "status"),
     PeriodTally: ("country", "side", "year", "month", "date_precision"),
@@ -122,7 +127,7 @@ def live_totals():
 
 def assert_pages_match():
     """Every count a summarising page shows, from the tallies and live, for filters of each kind."""
-    for query in FILTERS:
+    for query in FILTERS + item_filters():
         fs = filterset(query)
         for limit in (None, 3):
             ours, live = summaries.who_asked_whom(fs, fs.qs, limit), aggregates.who_asked_whom(fs.qs, limit)
@@ -226,7 +231,8 @@ class Writer:
 
     def item(self, request):
         system = self.rng.choice([None, *self.systems])
-        RequestItem.objects.create(request=request, equipment_type=self.types[0], system=system, description="x")
+        kind = self.rng.choice(self.types[:3])
+        RequestItem.objects.create(request=request, equipment_type=kind, system=system, description="x")
 
     def edit(self):
         request = self.request()
@@ -274,8 +280,10 @@ class Writer:
             self.item(request)
         elif action == "delete":
             item.delete()
-        else:
+        elif self.rng.random() < 0.5:
             RequestItem.objects.filter(pk=item.pk).update(system=self.rng.choice([None, *self.systems]))
+        else:
+            RequestItem.objects.filter(pk=item.pk).update(equipment_type=self.rng.choice(self.types[:3]))
 
     def delete(self):
         request = self.request()
@@ -395,9 +403,11 @@ def test_the_triggers_exist(after_a_load):
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
             expected = {f"{table}_tally_{event.split()[0].lower()}" for table, event in sqlite_bodies()}
+            expected |= {_item_tallies.sqlite_name(table, event) for table, event in _item_tallies.sqlite_bodies()}
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%tally%' AND tgenabled = 'O'")
             expected = {f"{t}_tally_{e}" for t in WATCHED for e in ("insert", "update", "delete", "truncate")}
+            expected |= {name for _, name in _item_tallies.pg_trigger_names()}
         assert {name for (name,) in cursor.fetchall()} == expected
 
 

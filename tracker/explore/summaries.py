@@ -1,9 +1,9 @@
 """Counts for the pages that summarise, from the summary tables when they can answer (tracker/models/tallies.py).
 
 A page's filters decide. When every filter given is one a tally's keys answer (countries, status, date
-precision), the counts are a sum over tally rows: thousands at most, whatever the number of requests.
-Any other filter (a period, a system, a search, a source) counts the filtered requests live, as before;
-both ways give the same numbers (tests/test_tallies.py).
+precision; for the matrix and the network also one equipment type or one system), the counts are a sum over
+tally rows: thousands at most, whatever the number of requests. Any other filter (a period, a search, a
+source) counts the filtered requests live, as before; both ways give the same numbers (tests/test_tallies.py).
 """
 
 from collections import Counter
@@ -20,13 +20,14 @@ from tracker.models import (
     RequestTally,
     SystemTally,
 )
-from tracker.models.tallies import SIDES
+from tracker.models.tallies import SIDES, SystemPairTally, TypeCountryTally, TypePairTally
 
 from . import aggregates
 from .timelines import period_counts
 
 COUNTRY_PARAMS = ("country", "requester", "supplier")
 PAIR_FILTERS = {*COUNTRY_PARAMS, "status"}
+ITEM_PARAMS = ("type", "system")  # one of them, with one value: a request for two would count twice
 PERIOD_FILTERS = {*COUNTRY_PARAMS, "precision"}
 
 
@@ -45,10 +46,9 @@ def who_asked_whom(filterset, requests, limit=None):
     rows = pair_rows(filterset)
     if rows is None:
         return aggregates.who_asked_whom(requests, limit)
-    statuses = filterset.form.cleaned_data.get("status")
     countries_chosen = given(filterset) & set(COUNTRY_PARAMS)
     # The matrix cut to limit needs every country's total: the few thousand rows of CountryTally hold them.
-    totals = None if countries_chosen or limit is None else country_totals(statuses)
+    totals = None if countries_chosen or limit is None else country_totals(filterset)
     return aggregates.tallied_matrix(rows, limit, totals)
 
 
@@ -57,9 +57,16 @@ def everything(limit):
     return aggregates.tallied_matrix(RequestTally.objects.all(), limit, country_totals())
 
 
-def country_totals(statuses=None):
-    """({requester pk: requests made}, {asked country pk: requests received}), of the statuses if given."""
-    rows = CountryTally.objects.filter(status__in=statuses) if statuses else CountryTally.objects.all()
+def country_totals(filterset=None):
+    """({requester pk: requests made}, {asked country pk: requests received}) of the statuses and the type the
+    filters give, or None for a system (its pair rows, a few thousand, are summed instead)."""
+    data = filterset.form.cleaned_data if filterset else {}
+    if data.get("system"):
+        return None
+    rows = TypeCountryTally.objects.filter(equipment_type=data["type"][0].pk) if data.get("type") else None
+    rows = CountryTally.objects.all() if rows is None else rows
+    if data.get("status"):
+        rows = rows.filter(status__in=data["status"])
     sums = rows.sum_by("side", "country")
     made, received = Counter(), Counter()
     for (side, country), n in sums.items():
@@ -68,10 +75,18 @@ def country_totals(statuses=None):
 
 
 def pair_rows(filterset):
-    """The RequestTally rows that answer the filters, or None."""
-    if not given(filterset) <= PAIR_FILTERS:
+    """The RequestTally rows that answer the filters (TypePairTally's or SystemPairTally's for one type or
+    system), or None."""
+    data, names = filterset.form.cleaned_data, given(filterset)
+    items = names & set(ITEM_PARAMS)
+    if not names - items <= PAIR_FILTERS or len(items) > 1 or any(len(data[name]) > 1 for name in items):
         return None
-    data, rows = filterset.form.cleaned_data, RequestTally.objects.all()
+    if "type" in items:
+        rows = TypePairTally.objects.filter(equipment_type=data["type"][0].pk)
+    elif "system" in items:
+        rows = SystemPairTally.objects.filter(system=data["system"][0].pk)
+    else:
+        rows = RequestTally.objects.all()
     if data.get("status"):
         rows = rows.filter(status__in=data["status"])
     if data.get("requester"):
@@ -194,7 +209,10 @@ def strongest_links(filterset, requests, limit):
             made[r] += n
             received[s] += n
     else:
-        made, received = country_totals(filterset.form.cleaned_data.get("status"))
+        made, received = country_totals(filterset) or (
+            Counter(rows.sum_by("requester")),
+            Counter(rows.sum_by("supplier")),
+        )
         cells, pairs = strongest_cells(rows, limit)
     countries = Country.objects.in_bulk({pk for pair in cells for pk in pair})
     return Links(by_strength(cells, countries)[:limit], countries, pairs, made, received)

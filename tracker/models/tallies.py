@@ -121,15 +121,65 @@ class DeploymentTally(Tally):
         ]
 
 
+class TypePairTally(Tally):
+    """Published, cited requests per equipment type named in their items (once per request and type), requester,
+    asked country and status: who asked whom for one type (a request for drones and radars counts in both)."""
+
+    equipment_type = models.BigIntegerField()
+    requester = models.BigIntegerField()
+    supplier = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment_type", "requester", "supplier", "status"], name="type_pair_tally_key"
+            )
+        ]
+
+
+class TypeCountryTally(Tally):
+    """TypePairTally summed per country and side: one type's matrix totals without reading every pair."""
+
+    equipment_type = models.BigIntegerField()
+    country = models.BigIntegerField()
+    side = models.CharField(max_length=1)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment_type", "country", "side", "status"], name="type_country_tally_key"
+            )
+        ]
+
+
+class SystemPairTally(Tally):
+    """Published, cited requests per system named in their items (once per request), requester, asked country
+    and status: who asked whom for one system."""
+
+    system = models.BigIntegerField()
+    requester = models.BigIntegerField()
+    supplier = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "requester", "supplier", "status"], name="system_pair_tally_key")
+        ]
+
+
 TALLIES = [RequestTally, CountryTally, PeriodTally, SystemTally, DeploymentTally]
+ITEM_TALLIES = [TypePairTally, TypeCountryTally, SystemPairTally]  # migration 0023, triggers of their own
 
 
 def rebuild_tallies(using="default"):
     """Count every tally again from the records, in the caller's transaction."""
-    from tracker.migrations._tallies import rebuild  # the SQL the migration froze
+    from tracker.migrations import _item_tallies, _tallies  # the SQL the migrations froze
 
+    vendor = connections[using].vendor
     with connections[using].cursor() as cursor:
-        for sql in rebuild(connections[using].vendor):
+        for sql in [*_tallies.rebuild(vendor), *_item_tallies.rebuild(vendor)]:
             cursor.execute(sql)
 
 
@@ -143,14 +193,17 @@ def counted_at_the_end(using="default"):
     (CountryTally: 18 MB for 4,000 rows at 1,000,000 requests) and doubling the load's time. There the triggers
     are disabled, not dropped: ALTER TABLE's lock lets readers read while other writers wait for the commit.
     """
+    from tracker.migrations import _item_tallies
     from tracker.migrations._tallies import EVENTS, TALLIES, WATCHED, sqlite_drop, sqlite_triggers
 
     connection = connections[using]
     assert connection.in_atomic_block, "only inside a transaction: the triggers must never be off outside it"
     if connection.vendor == "sqlite":
-        off, on = list(sqlite_drop()), list(sqlite_triggers())
+        off = [*sqlite_drop(), *_item_tallies.sqlite_drop()]
+        on = [*sqlite_triggers(), *_item_tallies.sqlite_triggers()]
     else:
         names = [(table, f"{table}_tally_{event.lower()}") for table in WATCHED for event in [*EVENTS, "TRUNCATE"]]
+        names += _item_tallies.pg_trigger_names()
         # ALTER TABLE refuses a table with foreign key checks pending: they run first (Django defers them all).
         checked, deferred = "SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"
         off = [checked, *(f"ALTER TABLE {table} DISABLE TRIGGER {name}" for table, name in names), deferred]
@@ -165,4 +218,4 @@ def counted_at_the_end(using="default"):
     rebuild_tallies(using)
     if connection.vendor == "postgresql":  # statistics for the first pages, before autovacuum comes round
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(TALLIES)}")
+            cursor.execute(f"ANALYZE {', '.join([*TALLIES, *_item_tallies.TALLIES])}")
