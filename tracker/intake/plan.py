@@ -12,7 +12,7 @@ from .formats.ours import known_columns
 from .formats.sipri_classic import SIPRI_CLASSIC
 from .formats.sipri_current import SIPRI_CURRENT
 from .matching import DealMatcher
-from .planned import Problem, key_digest
+from .planned import FirstLines, Problem, key_digest
 from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, rejoined, split
 
 FOOTER_LINES = 50  # a register's footer is a few lines; more lone cells than that are rows, not a footer
@@ -70,13 +70,10 @@ class Importer:
         self.notes = Notes([self.columns_note] if self.columns_note else [])
         if self.matcher:
             self.matcher.reset()
-        seen = {}  # digest of a key -> its first line: a third of the memory of the keys themselves
+        seen = FirstLines()  # digest of a key -> its first line
         for record in parse(self):
-            digest = key_digest(record.key)
-            if digest in seen:
-                record.problems.append(Problem(record.lines[0], "", f"duplicate of the record on line {seen[digest]}"))
-            elif record.key[0] != "bad":
-                seen[digest] = record.lines[0]
+            if record.key[0] != "bad" and (first := seen.first(key_digest(record.key), record.lines[0])):
+                record.problems.append(Problem(record.lines[0], "", f"duplicate of the record on line {first}"))
             if self.matcher:
                 if not self.matcher.counted:
                     self.matcher.observe(record)  # no first reading: count groups for the rejects file
