@@ -135,3 +135,16 @@ def job_progress_file(settings, tmp_path):
     from tracker.jobs import progress
 
     progress.close()  # PostgreSQL: the second connection would keep the test database from being dropped
+
+
+def finish_jobs():
+    """Run every queued job here and now, as `run_jobs --once` would; returns them, done or not."""
+    from tracker.jobs import runner
+    from tracker.models import Job, JobState
+
+    ran = []
+    while job := Job.objects.filter(state=JobState.QUEUED).order_by("pk").first():
+        runner.run(job.pk, "test-worker")
+        job.refresh_from_db()
+        ran.append(job)
+    return ran

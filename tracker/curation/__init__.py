@@ -4,4 +4,4 @@ May import: tracker.models, tracker.dates, and tracker.intake (the upload page r
 curators import in the admin). Never explore or samples. Importing this package registers the admin.
 """
 
-from . import deployments, imports, reference, requests, sources  # noqa: F401  (each registers its admins)
+from . import deployments, import_jobs, imports, reference, requests, sources  # noqa: F401  (admins, job kinds)

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from tracker.models import Job
+from tracker.models import Job, StagedFile
 from tracker.models.jobs import JOBS_KEPT_DAYS, JobState
 
 from . import progress as store
@@ -115,11 +115,9 @@ def run(job_id, worker):
             raise LookupError(f"No job kind {job.kind!r} in this version of the tracker.")
         if kind.atomic:
             with transaction.atomic():
-                summary = kind.function(job, progress)
-                finish(job, worker, JobState.DONE, progress, summary=summary or "")
+                finish(job, worker, JobState.DONE, progress, **outcome(kind.function(job, progress)))
         else:
-            summary = kind.function(job, progress)
-            finish(job, worker, JobState.DONE, progress, summary=summary or "")
+            finish(job, worker, JobState.DONE, progress, **outcome(kind.function(job, progress)))
         return JobState.DONE
     except LostLease:
         logger.warning("Job %s: lost its lease; its work was not kept", job_id)
@@ -131,6 +129,13 @@ def run(job_id, worker):
         heartbeat.stop()
         store.forget(job_id)
         store.close()
+
+
+def outcome(returned):
+    """A kind's return value as the job's fields: a summary line, or a dict of fields."""
+    if isinstance(returned, dict):
+        return {"summary": "", **returned}
+    return {"summary": returned or ""}
 
 
 def finish(job, worker, state, progress, **fields):
@@ -151,7 +156,8 @@ def finish(job, worker, state, progress, **fields):
 
 
 def fail(job, worker, kind, error, progress):
-    message = f"{type(error).__name__}: {error}"[:2000]
+    explained = kind is not None and isinstance(error, kind.explained)
+    message = (str(error) if explained else f"{type(error).__name__}: {error}")[:2000]
     retry = kind is not None and isinstance(error, kind.retry_on) and job.attempts < job.max_attempts
     if retry:
         delay = backoff(job.attempts)
@@ -162,7 +168,8 @@ def fail(job, worker, kind, error, progress):
             enqueue(job, delay=delay)
         return JobState.QUEUED
     try:
-        finish(job, worker, JobState.FAILED, progress, error=message + "\n\n" + traceback.format_exc()[-4000:])
+        details = "" if explained else "\n\n" + traceback.format_exc()[-4000:]
+        finish(job, worker, JobState.FAILED, progress, error=message + details)
     except LostLease:
         return None
     return JobState.FAILED
@@ -253,5 +260,7 @@ def reap():
 
 
 def purge(days=None):
+    """Delete finished jobs older than JOBS_KEPT_DAYS, and files staged for jobs a week ago and never used."""
     deleted, _ = Job.objects.finished_before(JOBS_KEPT_DAYS if days is None else days).delete()
+    StagedFile.objects.expired().delete()
     return deleted

@@ -26,6 +26,7 @@ from .imports import ImportRun as ImportRun
 from .imports import ImportState as ImportState
 from .jobs import Job as Job
 from .jobs import JobState as JobState
+from .jobs import StagedFile as StagedFile
 from .people import Person as Person
 from .places import Country as Country
 from .places import CountryKind as CountryKind

@@ -6,6 +6,8 @@ running, keeps a lease on it with a heartbeat, and finishes it only while it sti
 """
 
 import datetime
+import tempfile
+import zlib
 
 from django.conf import settings
 from django.db import models
@@ -124,3 +126,54 @@ class Job(models.Model):
         if self.total:
             return f"{self.done:,} of {self.total:,} {self.unit} ({self.percent}%)"
         return f"{self.done:,} {self.unit}" if self.done else ""
+
+
+STAGED_KEPT_DAYS = 7
+
+
+class StagedFileQuerySet(models.QuerySet):
+    def expired(self, days=STAGED_KEPT_DAYS):
+        return self.filter(created_at__lt=timezone.now() - datetime.timedelta(days=days))
+
+
+class StagedFile(models.Model):
+    """A file handed to a job (an upload to check): in the database, so a worker on any machine reads it.
+
+    The job that consumes it deletes it in its own transaction; run_jobs drops any left after a week.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField(help_text="zlib-compressed, a chunk at a time.")
+
+    objects = StagedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def keep(cls, upload, user=None):
+        """Store an uploaded file (Django's UploadedFile, or any binary file object), read in chunks."""
+        zipper, parts, size = zlib.compressobj(6), [], 0
+        chunks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(2**20), b"")
+        for chunk in chunks:
+            size += len(chunk)
+            parts.append(zipper.compress(chunk))
+        parts.append(zipper.flush())
+        name = getattr(upload, "name", "") or "upload"
+        return cls.objects.create(user=user, name=str(name)[:255], size=size, data=b"".join(parts))
+
+    def open(self):
+        """The file as uploaded, in a temporary file (never whole in memory)."""
+        out, unzip = tempfile.TemporaryFile(), zlib.decompressobj()  # noqa: SIM115 (the caller reads it)
+        view = memoryview(StagedFile.objects.filter(pk=self.pk).values_list("data", flat=True).get())
+        for start in range(0, len(view), 2**20):
+            out.write(unzip.decompress(view[start : start + 2**20]))
+        out.write(unzip.flush())
+        out.seek(0)
+        return out
