@@ -39,18 +39,20 @@ class Matrix:
 
     def grid(self):
         """Rows of (country, [(column, count), ...], requests to columns not shown, row total)."""
-        grid = []
+        grid, get = [], self.cells.get
+        columns = [(col, col.pk) for col in self.columns]  # pk is a property: 1,600 reads a 40 × 40 page
         for row in self.rows:
-            cells = [(col, self.cells.get((row.pk, col.pk), 0)) for col in self.columns]
-            total = self.row_totals[row.pk]
+            r = row.pk
+            cells = [(col, get((r, c), 0)) for col, c in columns]
+            total = self.row_totals[r]
             grid.append((row, cells, total - sum(n for _, n in cells), total))
         return grid
 
     def others_row(self):
         """Per column, the requests from requesters not shown; then their grand total."""
-        shown = {row.pk for row in self.rows}
+        shown, get = [row.pk for row in self.rows], self.cells.get
         per_column = [
-            self.column_totals[col.pk] - sum(self.cells.get((r, col.pk), 0) for r in shown) for col in self.columns
+            self.column_totals[c] - sum(get((r, c), 0) for r in shown) for c in (col.pk for col in self.columns)
         ]
         hidden_total = sum(n for pk, n in self.row_totals.items() if pk not in shown)
         return per_column, hidden_total - sum(per_column)

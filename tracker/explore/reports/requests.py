@@ -97,14 +97,13 @@ class RequestReport:
         self.item_filters = item_filters or {}
 
     def sql(self, part=None):
-        inner = self.inner()
         if part == "first":
             # The first records' ids in order, then their columns: SQLite, reading a filter's rows by another
             # index, worked out every matching record's citations before sorting (12.5 s to the first row at 1M).
             first = self.queryset.values("pk")[: self.FIRST]
             inner = self.inner(self.queryset.filter(pk__in=first))[: self.FIRST]
-        elif part == "rest":
-            inner = inner[self.FIRST :]
+        else:  # built only here: the ORM's annotations are much of a small export's fixed cost
+            inner = self.inner()[self.FIRST :] if part == "rest" else self.inner()
         try:
             sql, params = inner.query.get_compiler(using=inner.db).as_sql()
         except EmptyResultSet:  # a filter Django knows matches nothing (?q= with no match): same columns, no rows
