@@ -11,13 +11,32 @@ import statistics
 import subprocess
 import time
 
+from django.db.models import Sum
 from django.test import Client
 
-from tracker.models import System
+from tracker.models import EquipmentType, System, SystemTally
 
 SLOW = 2.0  # seconds: a page this slow twice is timed no more (at 1,000,000 requests a rescan takes tens of seconds)
 MATRIX_FILTER = "status=delivered&supplier=RU"  # filters the summary tables answer
 LIVE_FILTER = "status=delivered&date_from=2000"  # a period: no summary row answers it, counted live
+
+
+def largest_system():
+    """The slug of the system the most requests name (its page and its matrix read the most rows)."""
+    totals = SystemTally.objects.counted().values("system").annotate(total=Sum("n")).order_by("-total", "system")
+    return System.objects.get(pk=totals[0]["system"]).slug
+
+
+def by_item():
+    """Issue 24: the matrix of each equipment type and of the largest system, and that system's page."""
+    largest = largest_system()
+    types = EquipmentType.objects.filter(request_items__isnull=False).distinct().order_by("slug")
+    return [
+        *(f"/matrix/?type={slug}" for slug in types.values_list("slug", flat=True)),
+        f"/matrix/?system={largest}",
+        "/matrix/network.json?type=uav",
+        f"/systems/{largest}/",
+    ]
 
 
 def pages():
@@ -34,6 +53,7 @@ def pages():
         "/requests/summary/",
         "/requests/summary/?country=US",
         "/matrix/network.json",
+        *by_item(),
     ]
 
 

@@ -30,6 +30,7 @@ from django.test import Client, RequestFactory  # noqa: E402
 
 from bench.admin_floor import measure_admin_floor  # noqa: E402
 from bench.aggregates import measure_aggregates, wrk  # noqa: E402
+from bench.small_export import SMALL_FILTER, measure_small_export  # noqa: E402
 from tracker.explore import pagination  # noqa: E402
 from tracker.explore import reports as exports  # noqa: E402
 from tracker.explore.filters import RequestFilter  # noqa: E402
@@ -368,7 +369,7 @@ def main():
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["export", "pages", "form", "search", "search-page", "throughput", "api", "aggregates"],
+        default=["export", "pages", "form", "search", "search-page", "throughput", "api", "aggregates", "small-export"],
     )
     options = parser.parse_args()
     steps = {
@@ -380,6 +381,7 @@ def main():
         "throughput": lambda: measure_throughput(options.port),
         "api": lambda: measure_api(options.port, options.master),
         "aggregates": lambda: measure_aggregates(options.port),
+        "small-export": lambda: measure_small_export(options.port, options.database, inline(*report_sql(SMALL_FILTER))),
     }
     for name in options.only:
         print(f"    measuring {name}", file=sys.stderr, flush=True)
