@@ -12,7 +12,7 @@ from .formats.ours import known_columns
 from .formats.sipri_classic import SIPRI_CLASSIC
 from .formats.sipri_current import SIPRI_CURRENT
 from .matching import DealMatcher
-from .planned import FirstLines, Problem, key_digest
+from .planned import DigestTable, Problem, key_digest
 from .reading import FORMATS, KIND_FORMATS, ImportFailed, records, rejoined, split
 
 FOOTER_LINES = 50  # a register's footer is a few lines; more lone cells than that are rows, not a footer
@@ -70,7 +70,7 @@ class Importer:
         self.notes = Notes([self.columns_note] if self.columns_note else [])
         if self.matcher:
             self.matcher.reset()
-        seen = FirstLines()  # digest of a key -> its first line
+        seen = DigestTable()  # digest of a key -> its first line
         for record in parse(self):
             if record.key[0] != "bad" and (first := seen.first(key_digest(record.key), record.lines[0])):
                 record.problems.append(Problem(record.lines[0], "", f"duplicate of the record on line {first}"))

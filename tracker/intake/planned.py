@@ -10,36 +10,49 @@ def key_digest(key):
     return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=16).digest(), "big")
 
 
-class FirstLines:
-    """Key digests -> the line each was first met on, in flat arrays: 27 to 53 bytes a key, where a dict of
-    int to int holds 110 in objects the allocator cannot give back (60 MB for a 530,000-row register).
+class DigestTable:
+    """128-bit digests -> a number (the line a key was first met on, the deals of a group so far), in flat
+    arrays: 27 to 53 bytes a digest, where a dict of int to int holds 110 in objects the allocator cannot give
+    back (60 MB for a 530,000-row register).
     """
 
     def __init__(self, size=2**12):
-        self.mask, self.count = size - 1, 0
-        self.high, self.low, self.lines = array("Q", bytes(8 * size)), array("Q", bytes(8 * size)), array("I")
-        self.lines.frombytes(bytes(self.lines.itemsize * size))
+        self.mask, self.size = size - 1, 0
+        self.high, self.low, self.values = array("Q", bytes(8 * size)), array("Q", bytes(8 * size)), array("I")
+        self.values.frombytes(bytes(self.values.itemsize * size))
 
     def first(self, digest, line):
         """The line the digest was first met on, or None (and the digest is kept with `line`)."""
+        i, found = self.slot(digest)
+        return self.values[i] if found else self.put(i, digest, line)
+
+    def count(self, digest):
+        """How many times the digest has been counted, this time included."""
+        i, found = self.slot(digest)
+        if not found:
+            self.put(i, digest, 1)
+            return 1
+        self.values[i] += 1
+        return self.values[i]
+
+    def slot(self, digest):
         high, low = digest >> 64, (digest & (2**64 - 1)) or 1  # low is never 0: 0 marks a free slot
         i = low & self.mask
         while self.low[i]:
             if self.low[i] == low and self.high[i] == high:
-                return self.lines[i]
+                return i, True
             i = (i + 1) & self.mask
-        self.high[i], self.low[i], self.lines[i] = high, low, line
-        self.count += 1
-        if self.count * 4 > self.mask * 3:  # three quarters full at most: probes stay short
-            self.grow()
-        return None
+        return i, False
 
-    def grow(self):
-        old = zip(self.high, self.low, self.lines, strict=True)
-        self.__init__((self.mask + 1) * 2)
-        for high, low, line in old:
-            if low:
-                self.first((high << 64) | low, line)
+    def put(self, i, digest, value):
+        self.high[i], self.low[i], self.values[i] = digest >> 64, (digest & (2**64 - 1)) or 1, value
+        self.size += 1
+        if self.size * 4 > self.mask * 3:  # three quarters full at most: probes stay short
+            old = zip(self.high, self.low, self.values, strict=True)
+            self.__init__((self.mask + 1) * 2)
+            for high, low, kept in old:
+                if low:
+                    self.put(self.slot((high << 64) | low)[0], (high << 64) | low, kept)
 
 
 REASON_CHARS = 500  # a reason quotes the bad value, which may be a whole 128 KB cell

@@ -12,7 +12,7 @@ import hashlib
 import re
 
 from ..likeness import number
-from ..planned import Planned, Problem
+from ..planned import DigestTable, Planned, Problem
 from ..values import integer, normalise_key, year
 from .sipri import designation_of, sipri_deal, sipri_notes, sipri_source
 
@@ -70,13 +70,12 @@ def group_of(record, order=None):
 
 def ordinal_of(ordinals, group):
     """The deal's ordinal among the file's deals of its group, in file order: identical lines are two deals."""
-    ordinals[group] = ordinals.get(group, 0) + 1
-    return ordinals[group]
+    return ordinals.count(int(group, 16))
 
 
 def parse(importer):
     source = sipri_source(importer)
-    ordinals = {}  # group digest -> deals of the group met so far
+    ordinals = DigestTable()  # group digest -> deals of the group met so far (a dict: 55 MB for a register)
     for record in importer.data_rows():
         p = []
         if not importer.width_ok(record, p):
