@@ -148,3 +148,21 @@ def finish_jobs():
         job.refresh_from_db()
         ran.append(job)
     return ran
+
+
+def job_of(response):
+    """An upload or an apply answers with its job's page: run the queued jobs here; the job, finished."""
+    from tracker.models import Job
+
+    assert response.status_code == 302 and "/admin/tracker/job/" in response["Location"], (
+        response.status_code,
+        response.get("Location"),
+    )
+    finish_jobs()
+    return Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-2]))
+
+
+def preview_url(run):
+    from django.urls import reverse
+
+    return reverse("admin:tracker_importrun_preview", args=[run.pk])

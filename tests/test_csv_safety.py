@@ -15,6 +15,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import job_of
 from tracker.columns import CITATION_COLUMNS, FORMULA_SIGNS, REQUEST_COLUMNS, SKIPPED, guard, unescape
 from tracker.explore.reports.cells import Neutralise, neutralise
 from tracker.intake.engine import run_import
@@ -25,7 +26,6 @@ from tracker.models import (
     Country,
     Deployment,
     EquipmentType,
-    ImportRun,
     Person,
     RequestItem,
     Source,
@@ -174,8 +174,8 @@ def bad_rows():
 def test_the_rejects_download_is_guarded_and_imports_as_the_original(editor_client, hostile):
     original = bad_rows()
     upload = SimpleUploadedFile("bad.csv", original, content_type="text/csv")
-    editor_client.post(reverse("admin:tracker_importrun_upload"), {"file": upload, "kind": "requests"})
-    run = ImportRun.objects.get()
+    run = job_of(editor_client.post(reverse("admin:tracker_importrun_upload"), {"file": upload, "kind": "requests"}))
+    run = run.import_run
     served = b"".join(editor_client.get(reverse("admin:tracker_importrun_rejects", args=[run.pk])).streaming_content)
     rows = list(csv.reader(io.StringIO(served.decode(), newline="")))
     assert len(rows) == 1 + len(TRIGGERS)

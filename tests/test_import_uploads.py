@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.models import ArmsRequest, ImportRun
+from tests.conftest import job_of, preview_url
+from tracker.models import ArmsRequest, ImportRun, StagedFile
 
 DATA = Path(__file__).parent / "data"
 UPLOAD = reverse("admin:tracker_importrun_upload")
@@ -21,9 +22,7 @@ UPLOAD = reverse("admin:tracker_importrun_upload")
 
 def upload(client, name, **options):
     file = SimpleUploadedFile(name, (DATA / name).read_bytes(), content_type="text/csv")
-    response = client.post(UPLOAD, {"file": file, "kind": "requests", **options})
-    assert response.status_code == 302
-    return ImportRun.objects.latest("pk")
+    return job_of(client.post(UPLOAD, {"file": file, "kind": "requests", **options})).import_run
 
 
 @pytest.mark.django_db
@@ -45,9 +44,10 @@ def test_a_dry_run_keeps_the_file_compressed_until_it_is_applied(editor_client):
 
     page = editor_client.get(reverse("admin:tracker_importrun_preview", args=[preview.pk]))
     assert "would create 10" in page.content.decode() and "Apply this import" in page.content.decode()
-    response = editor_client.post(reverse("admin:tracker_importrun_preview", args=[preview.pk]), follow=True)
-    assert "created 10" in response.content.decode()
-    applied = ImportRun.objects.get(state="applied")
+    assert not StagedFile.objects.exists()  # the check's job took the staged upload and dropped it
+    applied = job_of(editor_client.post(preview_url(preview))).import_run
+    assert "created 10" in editor_client.get(preview_url(applied)).content.decode()
+    assert applied.state == "applied"
     assert ArmsRequest.objects.published().count() == 10
     # The file as uploaded, not a UTF-8 copy: the applied run's bad rows are in the file's own encoding.
     assert applied.report["encoding"] == preview.report["encoding"] == "cp1252"
@@ -57,7 +57,8 @@ def test_a_dry_run_keeps_the_file_compressed_until_it_is_applied(editor_client):
     assert preview.upload is None and preview.report["applied_as"] == applied.pk
     page = editor_client.get(reverse("admin:tracker_importrun_preview", args=[preview.pk])).content.decode()
     assert "Applied as" in page and "Apply this import" not in page
-    editor_client.post(reverse("admin:tracker_importrun_preview", args=[preview.pk]))
+    job = job_of(editor_client.post(preview_url(preview)))
+    assert job.state == "failed" and "already applied" in job.error
     assert ImportRun.objects.filter(state="applied").count() == 1
 
 
@@ -70,8 +71,8 @@ def test_old_dry_runs_lose_their_files_at_the_next_upload_or_by_command(editor_c
     assert old.upload is None and old.report["summary"]  # the run and its report stay
     page = editor_client.get(reverse("admin:tracker_importrun_preview", args=[old.pk])).content.decode()
     assert "no longer kept" in page and "Apply this import" not in page
-    response = editor_client.post(reverse("admin:tracker_importrun_preview", args=[old.pk]), follow=True)
-    assert "no longer kept" in response.content.decode() and not ArmsRequest.objects.exists()
+    job = job_of(editor_client.post(preview_url(old)))
+    assert job.state == "failed" and "no longer kept" in job.error and not ArmsRequest.objects.exists()
 
     ImportRun.objects.filter(pk=recent.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
     call_command("purge_uploads", "--days", "3")

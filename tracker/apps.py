@@ -9,7 +9,6 @@ class TrackerConfig(AppConfig):
     def ready(self):
         # The admin lives in tracker/curation/, not tracker/admin.py where autodiscovery looks.
         from . import curation  # noqa: F401
-        from .jobs import admin as job_admin  # noqa: F401  (the job pages)
         from .models import indexing, publishing
 
         indexing.connect_signals()

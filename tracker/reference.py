@@ -190,7 +190,7 @@ def sync_roles(apps):
     editors, _ = Group.objects.get_or_create(name=ROLE_EDITORS)
     viewers, _ = Group.objects.get_or_create(name=ROLE_VIEWERS)
     # Both may read the import log and the jobs; importing itself needs add and change on what is imported,
-    # and only who may start a job may retry or cancel it (tracker.jobs.admin), so nobody gets change_job.
+    # and only who may start a job may retry or cancel it (tracker.curation.jobs), so nobody gets change_job.
     import_log = Permission.objects.filter(
         content_type__app_label="tracker", codename__in=["view_importrun", "view_job"]
     )

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from tracker.intake.engine import apply_preview, run_import
-from tracker.intake.reading import FORMATS, ImportFailed
+from tracker.intake.reading import FORMATS
 from tracker.intake.rejects import guarded_bytes
 from tracker.models import (
     ArmsRequest,
@@ -22,6 +21,7 @@ from tracker.models import (
 )
 from tracker.models.imports import UPLOAD_KEPT_DAYS
 
+from . import import_jobs
 from .changelists import RangeCheckedLookups
 
 
@@ -108,21 +108,15 @@ class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
             data = form.cleaned_data
             if not self.may_import(request, data["kind"]):
                 raise PermissionDenied
-            try:
-                outcome = run_import(
-                    data["kind"],
-                    data["file"],  # read in chunks (over 2.5 MB, from Django's temporary file)
-                    data["file"].name,
-                    file_format=data["file_format"] or None,
-                    dry_run=True,
-                    skip_invalid=data["skip_invalid"],
-                    publish=data["publish"],
-                    user=request.user,
-                )
-            except ImportFailed as error:
-                form.add_error("file", str(error))
-            else:
-                return redirect("admin:tracker_importrun_preview", outcome.run.pk)
+            job = import_jobs.start_check(
+                data["file"],  # staged in chunks (over 2.5 MB, from Django's temporary file)
+                kind=data["kind"],
+                file_format=data["file_format"],
+                publish=data["publish"],
+                skip_invalid=data["skip_invalid"],
+                user=request.user,
+            )
+            return redirect(job)  # its page shows the check's progress, then links to the preview
         context = {
             **self.admin_site.each_context(request),
             "form": form,
@@ -140,20 +134,18 @@ class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
         if request.method == "POST":
             if run.state != ImportState.PREVIEWED or not self.may_import(request, run.kind):
                 raise PermissionDenied
-            try:
-                outcome = apply_preview(run, user=request.user)
-            except ImportFailed as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return redirect("admin:tracker_importrun_preview", run.pk)
-            level = messages.SUCCESS if outcome.applied else messages.ERROR
-            self.message_user(request, outcome.run.report["summary"], level)
-            return redirect("admin:tracker_importrun_preview", outcome.run.pk)
+            job, new = import_jobs.start_apply(run, request.user)
+            if not new:
+                self.message_user(request, f"This import is already being applied: job #{job.pk}.", messages.WARNING)
+            return redirect(job)
         context = {
             **self.admin_site.each_context(request),
             "run": run,
             "title": f"Import #{run.pk}: {run.file_name}",
             "opts": self.model._meta,
             "upload_days": UPLOAD_KEPT_DAYS,
+            "jobs": run.jobs.order_by("-created_at")[:5],
+            "applying": run.jobs.unfinished().filter(kind="import-apply").first(),
             "can_apply": run.state == ImportState.PREVIEWED
             and run.has_upload
             and self.may_import(request, run.kind)

@@ -14,10 +14,11 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
+from tracker.jobs import progress, runner
+from tracker.jobs.kinds import label_of
 from tracker.models import Job
 
-from . import progress, runner
-from .kinds import label_of
+from .changelists import RangeCheckedLookups
 
 
 def may_import(user):
@@ -55,7 +56,7 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(RangeCheckedLookups, admin.ModelAdmin):
     list_display = ["id", "title", "kind_label", "user", "state", "progress", "created_at", "finished_at"]
     list_filter = ["state", "kind"]
     list_select_related = ["user"]
