@@ -123,6 +123,7 @@ def run_import(
                     good.append(planned)
             writer.process(good, write=False)
             progress(done=outcome.rows)
+        progress(done=outcome.rows, total=outcome.rows, force=True)  # the file's lines were an estimate
         if not outcome.rows:  # raised inside the transaction: no run is recorded
             raise ImportFailed("The file has a header but no data rows: nothing to import.")
         outcome.possible_duplicates = writer.possible_duplicates()

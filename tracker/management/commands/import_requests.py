@@ -1,11 +1,12 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from tracker.intake.engine import run_import
 from tracker.intake.reading import FORMATS, KIND_FORMATS, ImportFailed
 from tracker.intake.rejects import guarded_bytes
+from tracker.jobs.terminal import TerminalProgress
 from tracker.models import ImportKind
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"No user named {user!r}.")
+        # Progress on stderr (a bar on a terminal, a line a tenth elsewhere); the report stays on stdout.
+        progress = TerminalProgress(OutputWrapper(self.stderr._out)) if options["verbosity"] else None  # unstyled
         try:
             with file.open("rb") as data:  # read in chunks, never whole
                 outcome = run_import(
@@ -43,10 +46,14 @@ class Command(BaseCommand):
                     skip_invalid=skip_invalid,
                     publish=publish,
                     user=account,
+                    progress=progress,
                 )
         except ImportFailed as error:  # one line, exit status 2, no traceback
             message = " ".join(str(error).split())
             raise CommandError(f"{file}: {message}", returncode=2) from None
+        finally:
+            if progress:
+                progress.close()
         self.stdout.write(f"Import #{outcome.run.pk} ({FORMATS[outcome.file_format]}), read as {outcome.read_as}")
         for note in outcome.notes:
             self.stdout.write(f"  note: {note}")
