@@ -266,3 +266,24 @@ def test_the_first_records_leave_before_the_rest_is_queried(client, data, monkey
     rest = b"".join(content)
     assert asked == ["first", "rest"] and rest
     assert not first_ids & {line.split(b",")[0] for line in rest.splitlines()}
+
+
+def test_a_filter_seen_before_reuses_its_report_sql(client, data, monkeypatch):
+    """The report's SQL is kept per filter and process: building its annotations cost the ORM more than a small
+    filter's rows took to read and write (issue 24). A different filter, or other rows, build or read anew."""
+    monkeypatch.setattr(exports.requests, "BUILT", {})
+    built = []
+    plain_build = exports.requests.RequestReport.build
+
+    def recording(report, part=None):
+        built.append(part)
+        return plain_build(report, part)
+
+    monkeypatch.setattr(exports.requests.RequestReport, "build", recording)
+    first = read_csv(client.get("/requests.csv?requester=VE"))
+    assert built == ["first", "rest"] and first
+    assert read_csv(client.get("/requests.csv?requester=VE")) == first and built == ["first", "rest"]
+    ArmsRequest.objects.filter(requester__iso2="VE").update(summary="changed since")
+    again = read_csv(client.get("/requests.csv?requester=VE"))
+    assert built == ["first", "rest"] and {row["summary"] for row in again} == {"changed since"}
+    assert read_csv(client.get("/requests.csv?supplier=VE")) != first and built == ["first", "rest"] * 2
