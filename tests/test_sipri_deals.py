@@ -252,3 +252,15 @@ def test_one_designation_of_two_unrelated_types_makes_two_systems(db):
     assert systems == {"Aditya": "armoured-vehicle", "Aditya (Ship)": "ship"}
     again = run_import("requests", (head + "".join(rows)).encode(), "r.csv")
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_an_edition_imported_twice_changes_nothing_the_second_time_even_when_its_keys_moved():
+    first = "Chile,France,2010,,4,,Scorpene,submarine,2,,2012,,,100,400,200\n"
+    second = "Chile,France,2010,,2,,Scorpene,submarine,,,,,second order,100,200,\n"
+    imported(first, second, generated="13 Oct 2024")
+    # SIPRI renames the first deal's description: the second becomes the first of its group.
+    renamed = first.replace(",submarine,", ",attack submarine,")
+    outcome = imported(renamed, second, generated="23 Oct 2025")
+    assert (outcome.created, outcome.updated) == (0, 2)  # both cite the new edition
+    again = imported(renamed, second, generated="23 Oct 2025")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)

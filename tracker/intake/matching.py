@@ -156,7 +156,7 @@ class DealMatcher:
                 continue
             done_deals.add(i)
             done_records.add(n)
-            decisions[loose[i][0]] = ("record", records[n][0])
+            decisions[loose[i][0]] = ("record", records[n][0], loose[i][2].said == records[n][1].said)
         used = self.held | {own for _, own, _ in loose}
         for line, own, _ in loose:
             if own in self.held and decisions.get(line, ("",))[0] != "record":
@@ -200,7 +200,8 @@ class DealMatcher:
             record = decision[1]
             if record != own:
                 p.key = ("external_id", record)
-                if own.startswith(CURRENT) or (record.startswith(CLASSIC) and own not in self.held):
+                # A record that says exactly this already keeps its key: an import repeated changes nothing.
+                if own.startswith(CURRENT) or (record.startswith(CLASSIC) and own not in self.held and not decision[2]):
                     p.fields["external_id"] = own  # a current deal's id, or this edition's classic key
             return
         if decision[0] == "ambiguous":
