@@ -200,8 +200,10 @@ class DealMatcher:
             record = decision[1]
             if record != own:
                 p.key = ("external_id", record)
-                # A record that says exactly this already keeps its key: an import repeated changes nothing.
-                if own.startswith(CURRENT) or (record.startswith(CLASSIC) and own not in self.held and not decision[2]):
+                # A record that says exactly this keeps its key (an import repeated changes nothing), unless
+                # the key is of an older version (no ordinal).
+                kept = decision[2] and "#" in record
+                if own.startswith(CURRENT) or (record.startswith(CLASSIC) and own not in self.held and not kept):
                     p.fields["external_id"] = own  # a current deal's id, or this edition's classic key
             return
         if decision[0] == "ambiguous":
