@@ -122,6 +122,7 @@ def test_every_party_in_the_shared_register_resolves_to_its_kind():
         ("PKK (Turkey)*", "PKK (Turkiye)", CountryKind.NON_STATE),
         ("Huthi rebels (Yemen)*", "Houthi rebels (Yemen)", CountryKind.NON_STATE),
         ("HoR (Libya)*", "Libya HoR", CountryKind.NON_STATE),  # the classic register of October 2025
+        ("Palestinian Islamic Jihad (Israel/Palestine)*", "PIJ (Israel/Palestine)", CountryKind.NON_STATE),
     ],
 )
 def test_sipri_parties_resolve_to_themselves(name, party, kind):

@@ -102,6 +102,7 @@ ALIASES = {
     "PKK (Turkey)": "PKK (Turkiye)",
     "Huthi rebels (Yemen)": "Houthi rebels (Yemen)",
     "HoR (Libya)": "Libya HoR",  # the classic register of October 2025
+    "Palestinian Islamic Jihad (Israel/Palestine)": "PIJ (Israel/Palestine)",  # October 2025 too
 }
 
 
