@@ -81,7 +81,7 @@ def item_matched(item_filters):
 
 
 BUILT = {}  # report SQL by RequestReport.key(), per process
-BUILT_MAX = 500
+BUILT_MAX = 200  # about 8 KB each (a filter keeps two: its first part and the rest)
 
 
 class RequestReport:
