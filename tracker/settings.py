@@ -131,6 +131,14 @@ JOBS_HEARTBEAT_SECONDS = env_int("DJANGO_JOBS_HEARTBEAT_SECONDS", 5)
 JOBS_LEASE_SECONDS = env_int("DJANGO_JOBS_LEASE_SECONDS", 60)  # no heartbeat for this long: the worker died
 JOBS_PROGRESS_FILE = os.environ.get("DJANGO_JOBS_PROGRESS_FILE")  # SQLite only; default: the database file + -jobs
 
+# Evidence fetches (tracker/evidence/): only public addresses, except the host:port entries named
+# here (a test's local server, a closed network's mirror); the body cap stops reading, not buffering.
+EVIDENCE_ALLOWED_HOSTS = env_list("EVIDENCE_ALLOWED_HOSTS")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+EVIDENCE_CONNECT_TIMEOUT = env_int("EVIDENCE_CONNECT_TIMEOUT", 10)
+EVIDENCE_READ_TIMEOUT = env_int("EVIDENCE_READ_TIMEOUT", 30)  # seconds without a byte
+EVIDENCE_TOTAL_SECONDS = env_int("EVIDENCE_TOTAL_SECONDS", 300)  # a server dripping bytes is cut off here
+
 MIDDLEWARE = [
     "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,88 @@
+"""A real HTTP server on 127.0.0.1 for the evidence tests, in a thread, with the pages they need."""
+
+import gzip
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PAGE = b"<!doctype html><title>Source</title><p>Venezuela asked for radars.</p>"
+BIG = 50 * 1024 * 1024
+BOMB = gzip.compress(b"\0" * (10 * 1024 * 1024), compresslevel=9)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # quiet test output
+        pass
+
+    def send(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.server.seen.append({"path": self.path, **dict(self.headers.items())})
+        parts = url.path.strip("/").split("/")
+        if parts[0] == "page":
+            self.send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])
+        elif parts[0] == "hops":  # /hops/3 redirects three times, then lands on /page
+            n = int(parts[1])
+            self.send(302 if n % 2 else 301, headers=[("Location", f"/hops/{n - 1}" if n else "/page")])
+        elif parts[0] == "to":
+            self.send(302, headers=[("Location", query["u"])])
+        elif parts[0] == "big":
+            self.send_big()
+        elif parts[0] == "bomb":
+            self.send(200, BOMB, [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")])
+        elif parts[0] == "slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(3)
+            self.wfile.write(b"late!")
+        elif parts[0] == "chunked":
+            self.send_chunked(gzip.compress(PAGE * 50))
+        else:
+            self.send(404, b"not here")
+
+    def send_big(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(BIG))
+        self.end_headers()
+        block, sent = b"x" * 65536, 0
+        try:
+            while sent < BIG:
+                self.wfile.write(block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self.server.big_sent = sent
+            self.server.big_done.set()
+
+    def send_chunked(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for start in range(0, len(body), 1000):
+            piece = body[start : start + 1000]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+
+
+def start():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.seen, server.big_sent, server.big_done = [], None, threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

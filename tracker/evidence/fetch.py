@@ -1,0 +1,198 @@
+"""fetch(url): one URL fetched safely, as a Fetch that says what came back or why it was refused.
+
+Every hop (the URL and each redirect) is checked before anything is sent: http or https only, every
+address its host resolves to public (or named in EVIDENCE_ALLOWED_HOSTS), and the connection goes
+to the address that was checked. Bodies stop at EVIDENCE_MAX_BYTES, on the wire and decompressed.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import time
+import zlib
+from urllib.parse import urljoin
+
+from django.conf import settings
+from urllib3 import Timeout
+from urllib3.exceptions import ConnectTimeoutError, LocationParseError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.util import parse_url
+
+from tracker.evidence import addresses
+from tracker.evidence.connection import Recorder, pool_for
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "Mozilla/5.0 (compatible; ArmsRequestTracker-Evidence/1.0; keeps a copy of sources cited in the tracker)"
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+HEADER_ROOM = 256 * 1024  # the status line and headers, recorded beside the body
+
+
+class Refused(Exception):
+    """Raised inside fetch with the reason; fetch returns it, never raises it."""
+
+
+@dataclasses.dataclass
+class Hop:
+    url: str
+    status: int
+
+
+@dataclasses.dataclass
+class Fetch:
+    url: str
+    final_url: str = ""
+    redirects: list = dataclasses.field(default_factory=list)  # Hops that answered with a redirect
+    status: int | None = None
+    headers: list = dataclasses.field(default_factory=list)  # [(name, value)] as received, in order
+    content_type: str = ""
+    body: bytes = b""  # Content-Encoding removed
+    size: int = 0
+    sha256: str = ""  # of body
+    fetched_at: datetime.datetime | None = None
+    ip: str = ""  # the address connected to for the final response
+    refused: str = ""  # why there is no body; "" when the fetch succeeded
+    request_bytes: bytes = b""  # the final request as sent
+    response_bytes: bytes = b""  # the final response as received: status line, headers, framing, body
+    payload_digest: str = ""  # sha1 of the entity body as received, chunking removed (WARC's payload)
+
+    @property
+    def ok(self):
+        return not self.refused
+
+
+def options():
+    return {
+        "allowed_hosts": addresses.parse_allowlist(settings.EVIDENCE_ALLOWED_HOSTS),
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "connect_timeout": settings.EVIDENCE_CONNECT_TIMEOUT,
+        "read_timeout": settings.EVIDENCE_READ_TIMEOUT,
+        "total_seconds": settings.EVIDENCE_TOTAL_SECONDS,
+    }
+
+
+def fetch(url, **overrides):
+    """Fetch url; keyword arguments override the settings (allowed_hosts, max_bytes, the timeouts)."""
+    opts = {**options(), **overrides}
+    opts["allowed_hosts"] = addresses.parse_allowlist(opts["allowed_hosts"])
+    result = Fetch(url=url, fetched_at=datetime.datetime.now(datetime.UTC))
+    deadline = time.monotonic() + opts["total_seconds"]
+    current = url
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            location = hop(current, result, opts, deadline)
+            if location is None:
+                return result
+            result.redirects.append(Hop(current, result.status))
+            current = location
+        raise Refused(f"more than {MAX_REDIRECTS} redirects")
+    except Refused as e:
+        result.refused = str(e)
+    except NewConnectionError as e:  # urllib3 makes it a ConnectTimeoutError: caught first
+        result.refused = f"cannot connect: {e}"
+    except ConnectTimeoutError:
+        result.refused = f"no connection within {opts['connect_timeout']} s"
+    except ReadTimeoutError:
+        result.refused = f"the server sent nothing for {opts['read_timeout']} s"
+    except (Urllib3Error, OSError) as e:
+        result.refused = f"network error: {e}"
+    except Exception as e:  # a fetch is evidence gathering: a bug here must not become a 500
+        log.exception("evidence fetch of %s failed", url)
+        result.refused = f"unexpected error: {type(e).__name__}: {e}"
+    result.body, result.size, result.sha256 = b"", 0, ""
+    return result
+
+
+def checked_target(url, opts):
+    """(scheme, host, port, request path, the address to connect to), or Refused."""
+    try:
+        parts = parse_url(url)
+    except LocationParseError as e:
+        raise Refused(f"not a valid URL: {url!r}") from e
+    if parts.scheme not in ("http", "https"):
+        raise Refused(f"only http and https URLs are fetched, not {parts.scheme or 'a URL without scheme'}")
+    if not parts.host:
+        raise Refused(f"no host in {url!r}")
+    if parts.auth:
+        raise Refused("URLs with a user name or password are not fetched")
+    host = parts.host.strip("[]").rstrip(".").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        ips = addresses.resolve(host, port)
+    except OSError as e:
+        raise Refused(f"{host} does not resolve: {e}") from e
+    if not ips:
+        raise Refused(f"{host} does not resolve")
+    allowed = opts["allowed_hosts"]
+    named = addresses.endpoint(host, port) in allowed
+    for ip in ips:
+        # Every address must pass: a name resolving to a public and a private address is refused.
+        if not (named or addresses.endpoint(ip, port) in allowed) and (reason := addresses.why_not_public(ip)):
+            raise Refused(f"{host} resolves to a forbidden address: {reason}")
+    return parts.scheme, host, port, parts.request_uri, ips[0]
+
+
+def hop(url, result, opts, deadline):
+    """Request url once; the next URL when it redirects, None when result holds the response."""
+    scheme, host, port, path, ip = checked_target(url, opts)
+    recorder = Recorder(opts["max_bytes"] + HEADER_ROOM)
+    timeout = Timeout(connect=opts["connect_timeout"], read=opts["read_timeout"])
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+    with pool_for(scheme, host, port, pinned_ip=ip, recorder=recorder, timeout=timeout) as pool:
+        response = pool.urlopen(
+            "GET", path, headers=headers, redirect=False, preload_content=False, decode_content=False
+        )
+        try:
+            result.status, result.ip, result.final_url = response.status, ip, url
+            result.headers = list(response.headers.items())
+            result.content_type = response.headers.get("Content-Type", "")
+            if response.status in REDIRECTS and response.headers.get("Location"):
+                return urljoin(url, response.headers["Location"])
+            read_body(response, result, opts, deadline)
+        finally:
+            response.close()
+    result.request_bytes, result.response_bytes = bytes(recorder.sent), bytes(recorder.received)
+    return None
+
+
+def read_body(response, result, opts, deadline):
+    """Read the body in pieces, stopping as soon as it (or what it inflates to) passes max_bytes."""
+    limit = opts["max_bytes"]
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise Refused(f"the body is encoded as {encoding!r}, which is not decoded here")
+    inflater = Inflater(limit) if encoding != "identity" else None
+    body, received, sha1 = bytearray(), 0, hashlib.sha1()
+    for piece in response.stream(64 * 1024, decode_content=False):
+        received += len(piece)
+        sha1.update(piece)
+        if received > limit:
+            raise Refused(f"the body is over {limit} bytes; reading stopped there")
+        body += inflater.feed(piece) if inflater else piece
+        if time.monotonic() > deadline:
+            raise Refused(f"the fetch took more than {opts['total_seconds']} s")
+    result.body = bytes(body)
+    result.size = len(body)
+    result.sha256 = hashlib.sha256(body).hexdigest()
+    result.payload_digest = sha1.hexdigest()
+
+
+class Inflater:
+    """gzip or zlib-wrapped deflate, never producing more than limit bytes (a gzip bomb is refused)."""
+
+    def __init__(self, limit):
+        self.limit, self.size = limit, 0
+        self.zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)  # 32: accept a gzip or a zlib header
+
+    def feed(self, data):
+        out = bytearray()
+        while data and not self.zlib.eof:
+            piece = self.zlib.decompress(data, self.limit - self.size + 1)  # one byte over proves the excess
+            self.size += len(piece)
+            out += piece
+            if self.size > self.limit:
+                raise Refused(f"the body decompresses to more than {self.limit} bytes; decompression stopped there")
+            data = self.zlib.unconsumed_tail
+        return bytes(out)
