@@ -48,7 +48,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(3)
             self.wfile.write(b"late!")
-        elif parts[0] == "chunked":
+        elif parts[0] == "gzipped":
+            self.send(200, gzip.compress(PAGE * 50), [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+        elif parts[0] == "chunked":  # chunks even for an HTTP/1.0 request, which the rules forbid
             self.send_chunked(gzip.compress(PAGE * 50))
         else:
             self.send(404, b"not here")
@@ -74,8 +76,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        for start in range(0, len(body), 1000):
-            piece = body[start : start + 1000]
+        for start in range(0, len(body), 100):
+            piece = body[start : start + 100]
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
         self.wfile.write(b"0\r\n\r\n")
 

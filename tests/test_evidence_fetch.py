@@ -69,7 +69,7 @@ def test_a_page_is_fetched_with_everything_a_capture_keeps(server, base, allowed
     assert result.ip == "127.0.0.1" and result.fetched_at is not None
     assert result.response_bytes.startswith(b"HTTP/1.1 200 OK\r\n")
     assert result.response_bytes.endswith(evidence_server.PAGE)
-    assert result.request_bytes.startswith(b"GET /page HTTP/1.1\r\n")
+    assert result.request_bytes.startswith(b"GET /page HTTP/1.0\r\nHost: 127.0.0.1:")
     assert server.seen[-1]["User-Agent"] == USER_AGENT and "ArmsRequestTracker" in USER_AGENT
 
 
@@ -161,7 +161,7 @@ def test_a_gzip_bomb_is_refused_without_being_expanded(base, allowed):
     assert peak < 4 * 1024 * 1024  # 10 MB of zeros were never held
 
 
-def test_a_compressed_chunked_body_is_decoded(base, allowed):
+def test_a_body_chunked_against_the_rules_is_still_decoded(base, allowed):
     result = fetch(f"{base}/chunked", allowed_hosts=allowed)
     assert result.ok and result.body == evidence_server.PAGE * 50
     assert b"Transfer-Encoding: chunked" in result.response_bytes and result.response_bytes.endswith(b"0\r\n\r\n")

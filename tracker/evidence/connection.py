@@ -67,6 +67,10 @@ class RecordingResponse(http.client.HTTPResponse):
 
 
 class PinnedMixin:
+    # HTTP/1.0, as Heritrix asks by default: a server may not answer it in chunks, so the recorded
+    # body is the payload itself and every WARC tool agrees on its digest (warcio #74).
+    _http_vsn, _http_vsn_str = 10, "HTTP/1.0"
+
     def __init__(self, *args, pinned_ip, recorder, **kwargs):
         super().__init__(*args, **kwargs)
         self.pinned_ip, self.recorder = pinned_ip, recorder

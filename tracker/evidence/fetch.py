@@ -28,6 +28,7 @@ USER_AGENT = "Mozilla/5.0 (compatible; ArmsRequestTracker-Evidence/1.0; keeps a 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
 HEADER_ROOM = 256 * 1024  # the status line and headers, recorded beside the body
+REDIRECT_BODY = 64 * 1024  # a redirect's body is a courtesy page: kept up to this, never followed
 
 
 class Refused(Exception):
@@ -36,8 +37,14 @@ class Refused(Exception):
 
 @dataclasses.dataclass
 class Hop:
+    """A response that redirected, kept whole so an archive replays the redirect too."""
+
     url: str
     status: int
+    ip: str = ""
+    request_bytes: bytes = b""
+    response_bytes: bytes = b""
+    complete: bool = True  # False when its body was longer than REDIRECT_BODY and was cut
 
 
 @dataclasses.dataclass
@@ -56,7 +63,8 @@ class Fetch:
     refused: str = ""  # why there is no body; "" when the fetch succeeded
     request_bytes: bytes = b""  # the final request as sent
     response_bytes: bytes = b""  # the final response as received: status line, headers, framing, body
-    payload_digest: str = ""  # sha1 of the entity body as received, chunking removed (WARC's payload)
+    payload_digest: str = ""  # sha1 hex of the entity body as received, chunking removed (WARC's payload)
+    complete: bool = True
 
     @property
     def ok(self):
@@ -85,7 +93,9 @@ def fetch(url, **overrides):
             location = hop(current, result, opts, deadline)
             if location is None:
                 return result
-            result.redirects.append(Hop(current, result.status))
+            result.redirects.append(
+                Hop(current, result.status, result.ip, result.request_bytes, result.response_bytes, result.complete)
+            )
             current = location
         raise Refused(f"more than {MAX_REDIRECTS} redirects")
     except Refused as e:
@@ -101,7 +111,7 @@ def fetch(url, **overrides):
     except Exception as e:  # a fetch is evidence gathering: a bug here must not become a 500
         log.exception("evidence fetch of %s failed", url)
         result.refused = f"unexpected error: {type(e).__name__}: {e}"
-    result.body, result.size, result.sha256 = b"", 0, ""
+    result.body, result.size, result.sha256, result.payload_digest = b"", 0, "", ""
     return result
 
 
@@ -139,22 +149,32 @@ def hop(url, result, opts, deadline):
     scheme, host, port, path, ip = checked_target(url, opts)
     recorder = Recorder(opts["max_bytes"] + HEADER_ROOM)
     timeout = Timeout(connect=opts["connect_timeout"], read=opts["read_timeout"])
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+    name = f"[{host}]" if ":" in host else host
+    headers = {
+        # http.client writes Host only for HTTP/1.1 requests; ours are 1.0 (connection.py says why).
+        "Host": name if port == (443 if scheme == "https" else 80) else f"{name}:{port}",
+        "User-Agent": USER_AGENT,
+        "Accept": "*/*",
+        "Accept-Encoding": "gzip, deflate",
+    }
     with pool_for(scheme, host, port, pinned_ip=ip, recorder=recorder, timeout=timeout) as pool:
         response = pool.urlopen(
             "GET", path, headers=headers, redirect=False, preload_content=False, decode_content=False
         )
         try:
-            result.status, result.ip, result.final_url = response.status, ip, url
+            result.status, result.ip, result.final_url, result.complete = response.status, ip, url, True
             result.headers = list(response.headers.items())
             result.content_type = response.headers.get("Content-Type", "")
-            if response.status in REDIRECTS and response.headers.get("Location"):
-                return urljoin(url, response.headers["Location"])
-            read_body(response, result, opts, deadline)
+            location = response.headers.get("Location") if response.status in REDIRECTS else None
+            if location:
+                response.read(REDIRECT_BODY, decode_content=False)
+                result.complete = not response.read(1, decode_content=False)
+            else:
+                read_body(response, result, opts, deadline)
         finally:
             response.close()
-    result.request_bytes, result.response_bytes = bytes(recorder.sent), bytes(recorder.received)
-    return None
+            result.request_bytes, result.response_bytes = bytes(recorder.sent), bytes(recorder.received)
+    return urljoin(url, location) if location else None
 
 
 def read_body(response, result, opts, deadline):
