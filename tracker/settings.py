@@ -138,6 +138,7 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
 EVIDENCE_CONNECT_TIMEOUT = env_int("EVIDENCE_CONNECT_TIMEOUT", 10)
 EVIDENCE_READ_TIMEOUT = env_int("EVIDENCE_READ_TIMEOUT", 30)  # seconds without a byte
 EVIDENCE_TOTAL_SECONDS = env_int("EVIDENCE_TOTAL_SECONDS", 300)  # a server dripping bytes is cut off here
+EVIDENCE_CA_CERTS = os.environ.get("EVIDENCE_CA_CERTS") or None  # a PEM file of roots; unset: the system's
 
 MIDDLEWARE = [
     "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES

@@ -106,8 +106,12 @@ class PinnedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = PinnedHTTPSConnection
 
 
-def pool_for(scheme, host, port, *, pinned_ip, recorder, timeout):
-    """A one-connection pool for host:port whose socket goes to pinned_ip; no retries, no redirects."""
+def pool_for(scheme, host, port, *, pinned_ip, recorder, timeout, ca_certs=None):
+    """A one-connection pool for host:port whose socket goes to pinned_ip; no retries, no redirects.
+
+    For https, SNI and the certificate check use host (urllib3's server_hostname defaults to it);
+    ca_certs replaces the system's trusted roots (a closed network's own CA, a test's).
+    """
     cls = PinnedHTTPSPool if scheme == "https" else PinnedHTTPPool
-    extra = {"cert_reqs": "CERT_REQUIRED"} if scheme == "https" else {}
+    extra = {"cert_reqs": "CERT_REQUIRED", "ca_certs": ca_certs} if scheme == "https" else {}
     return cls(host, port, maxsize=1, timeout=timeout, retries=False, pinned_ip=pinned_ip, recorder=recorder, **extra)

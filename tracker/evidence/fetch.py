@@ -15,7 +15,13 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from urllib3 import Timeout
-from urllib3.exceptions import ConnectTimeoutError, LocationParseError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    LocationParseError,
+    NewConnectionError,
+    ReadTimeoutError,
+    SSLError,
+)
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util import parse_url
 
@@ -78,6 +84,7 @@ def options():
         "connect_timeout": settings.EVIDENCE_CONNECT_TIMEOUT,
         "read_timeout": settings.EVIDENCE_READ_TIMEOUT,
         "total_seconds": settings.EVIDENCE_TOTAL_SECONDS,
+        "ca_certs": settings.EVIDENCE_CA_CERTS,
     }
 
 
@@ -106,6 +113,8 @@ def fetch(url, **overrides):
         result.refused = f"no connection within {opts['connect_timeout']} s"
     except ReadTimeoutError:
         result.refused = f"the server sent nothing for {opts['read_timeout']} s"
+    except SSLError as e:
+        result.refused = f"TLS failed (certificate or handshake): {e}"
     except (Urllib3Error, OSError) as e:
         result.refused = f"network error: {e}"
     except Exception as e:  # a fetch is evidence gathering: a bug here must not become a 500
@@ -157,7 +166,8 @@ def hop(url, result, opts, deadline):
         "Accept": "*/*",
         "Accept-Encoding": "gzip, deflate",
     }
-    with pool_for(scheme, host, port, pinned_ip=ip, recorder=recorder, timeout=timeout) as pool:
+    pool = pool_for(scheme, host, port, pinned_ip=ip, recorder=recorder, timeout=timeout, ca_certs=opts["ca_certs"])
+    with pool:
         response = pool.urlopen(
             "GET", path, headers=headers, redirect=False, preload_content=False, decode_content=False
         )
