@@ -48,6 +48,17 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(3)
             self.wfile.write(b"late!")
+        elif parts[0] == "drip":  # a byte every 0.2 s: never silent for a read timeout, never done
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    self.wfile.write(b".")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif parts[0] == "gzipped":
             self.send(200, gzip.compress(PAGE * 50), [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
         elif parts[0] == "chunked":  # chunks even for an HTTP/1.0 request, which the rules forbid

@@ -172,6 +172,11 @@ def test_a_slow_server_hits_the_read_timeout(base, allowed):
     assert result.refused == "the server sent nothing for 1 s"
 
 
+def test_a_server_dripping_bytes_is_cut_off_at_the_total_time(base, allowed):
+    result = fetch(f"{base}/drip", allowed_hosts=allowed, read_timeout=1, total_seconds=1)
+    assert result.refused == "the fetch took more than 1 s"
+
+
 def test_no_rebinding_the_checked_address_is_the_one_connected_to(server, monkeypatch, connections):
     port = server.server_port
     calls = resolver(monkeypatch, ["127.0.0.1"], ["10.9.9.9"])  # a second lookup would answer private

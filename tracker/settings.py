@@ -132,7 +132,8 @@ JOBS_LEASE_SECONDS = env_int("DJANGO_JOBS_LEASE_SECONDS", 60)  # no heartbeat fo
 JOBS_PROGRESS_FILE = os.environ.get("DJANGO_JOBS_PROGRESS_FILE")  # SQLite only; default: the database file + -jobs
 
 # Evidence fetches (tracker/evidence/): only public addresses, except the host:port entries named
-# here (a test's local server, a closed network's mirror); the body cap stops reading, not buffering.
+# here (a test's local server, a closed network's mirror), matched against the URL's host:port and
+# each address it resolves to; the body cap stops reading, not buffering.
 EVIDENCE_ALLOWED_HOSTS = env_list("EVIDENCE_ALLOWED_HOSTS")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
 EVIDENCE_CONNECT_TIMEOUT = env_int("EVIDENCE_CONNECT_TIMEOUT", 10)

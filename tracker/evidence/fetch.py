@@ -195,7 +195,9 @@ def read_body(response, result, opts, deadline):
         raise Refused(f"the body is encoded as {encoding!r}, which is not decoded here")
     inflater = Inflater(limit) if encoding != "identity" else None
     body, received, sha1 = bytearray(), 0, hashlib.sha1()
-    for piece in response.stream(64 * 1024, decode_content=False):
+    # read1 returns what has arrived, so a server dripping bytes meets the deadline between pieces
+    # instead of holding a read that waits for a full 64 KB.
+    while piece := response.read1(64 * 1024, decode_content=False):
         received += len(piece)
         sha1.update(piece)
         if received > limit:
