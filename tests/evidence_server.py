@@ -59,6 +59,8 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.2)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif parts[0] == "broken-gzip":
+            self.send(200, b"\x1f\x8b not gzip at all", [("Content-Encoding", "gzip")])
         elif parts[0] == "gzipped":
             self.send(200, gzip.compress(PAGE * 50), [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
         elif parts[0] == "chunked":  # chunks even for an HTTP/1.0 request, which the rules forbid

@@ -5,6 +5,7 @@ the tests that need a "public" host replace the resolver.
 """
 
 import hashlib
+import socket
 import tracemalloc
 
 import pytest
@@ -132,7 +133,18 @@ def test_localhost_is_refused_when_not_allowed(server):
     assert "localhost resolves to a forbidden address" in result.refused and "loopback" in result.refused
 
 
-@pytest.mark.parametrize("url", ["http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/", "http://[::]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://[::]/",
+        "http://2130706433/",  # 127.0.0.1 as one number: the resolver's answer is what is judged
+        "http://0x7f000001/",
+        "http://127.1/",
+    ],
+)
 def test_loopback_and_unspecified_literals_are_refused(url, allowed, connections):
     assert "resolves to a forbidden address" in fetch(url, allowed_hosts=allowed).refused
     assert connections == []
@@ -141,6 +153,32 @@ def test_loopback_and_unspecified_literals_are_refused(url, allowed, connections
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:alert(1)", "gopher://a/"])
 def test_other_schemes_are_refused(url):
     assert fetch(url).refused.startswith("only http and https URLs are fetched")
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://[not-closed/", "not a valid URL"),
+        ("http://user:secret@example.com/", "URLs with a user name or password are not fetched"),
+        ("http:///nohost", "no host in"),
+    ],
+)
+def test_bad_urls_are_refused_with_a_reason_not_an_exception(url, reason):
+    assert reason in fetch(url).refused
+
+
+def test_a_name_that_does_not_resolve_is_refused(monkeypatch):
+    def fail(host, port):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(addresses, "resolve", fail)  # no DNS query leaves the machine
+    assert (
+        fetch("http://name.invalid/").refused == "name.invalid does not resolve: [Errno -2] Name or service not known"
+    )
+
+
+def test_a_broken_compressed_body_is_refused(base, allowed):
+    assert fetch(f"{base}/broken-gzip", allowed_hosts=allowed).refused.startswith("the compressed body is broken")
 
 
 def test_a_body_over_the_cap_stops_reading(server, base, allowed):

@@ -221,7 +221,10 @@ class Inflater:
     def feed(self, data):
         out = bytearray()
         while data and not self.zlib.eof:
-            piece = self.zlib.decompress(data, self.limit - self.size + 1)  # one byte over proves the excess
+            try:
+                piece = self.zlib.decompress(data, self.limit - self.size + 1)  # one byte over proves the excess
+            except zlib.error as e:
+                raise Refused(f"the compressed body is broken: {e}") from e
             self.size += len(piece)
             out += piece
             if self.size > self.limit:
