@@ -35,6 +35,8 @@ class Handler(BaseHTTPRequestHandler):
         elif parts[0] == "hops":  # /hops/3 redirects three times, then lands on /page
             n = int(parts[1])
             self.send(302 if n % 2 else 301, headers=[("Location", f"/hops/{n - 1}" if n else "/page")])
+        elif parts[0] == "long-redirect":  # a 100 KB courtesy page with the redirect
+            self.send(302, b"x" * 100_000, [("Location", "/page")])
         elif parts[0] == "to":
             self.send(302, headers=[("Location", query["u"])])
         elif parts[0] == "big":

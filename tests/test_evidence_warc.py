@@ -118,3 +118,11 @@ def test_a_refused_fetch_is_not_archived():
 def test_payload_stops_at_cut_framing():
     block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding:chunked\r\n\r\n5\r\nhello\r\nzz"
     assert payload(block) == b"hello"
+
+
+def test_a_redirect_body_cut_at_its_limit_says_so(server):
+    result, data = capture(server, "/long-redirect")
+    assert result.redirects[0].complete is False and result.body == evidence_server.PAGE
+    cut, landed = [r for r in ArchiveIterator(io.BytesIO(data)) if r.rec_type == "response"]
+    assert cut.rec_headers.get_header("WARC-Truncated") == "length"
+    assert landed.rec_headers.get_header("WARC-Truncated") is None

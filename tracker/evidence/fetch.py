@@ -184,6 +184,7 @@ def hop(url, result, opts, deadline):
         finally:
             response.close()
             result.request_bytes, result.response_bytes = bytes(recorder.sent), bytes(recorder.received)
+            result.complete = result.complete and not recorder.truncated  # headers past HEADER_ROOM
     return urljoin(url, location) if location else None
 
 

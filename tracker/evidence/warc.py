@@ -95,6 +95,6 @@ def write_warc(result, out, filename=""):
     records = []
     for hop in result.redirects:
         records += exchange(hop.url, hop.ip, date, hop.request_bytes, hop.response_bytes, complete=hop.complete)
-    records += exchange(result.final_url, result.ip, date, result.request_bytes, result.response_bytes)
+    records += exchange(result.final_url, result.ip, date, result.request_bytes, result.response_bytes, result.complete)
     for each in records:
         writer.write_record(each)
