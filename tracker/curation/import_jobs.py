@@ -9,7 +9,15 @@ from tracker.intake.engine import apply_preview, run_import
 from tracker.intake.reading import ImportFailed
 from tracker.jobs.kinds import job_kind
 from tracker.jobs.runner import start
-from tracker.models import ImportRun, Job, StagedFile
+from tracker.models import ImportKind, ImportRun, Job, StagedFile
+
+IMPORTED = {ImportKind.REQUESTS: "armsrequest", ImportKind.DEPLOYMENTS: "deployment"}
+
+
+def may_import(user, kind=None):
+    """Who may import (that kind, or any): add and change on the records it writes."""
+    models = [IMPORTED[kind]] if kind else IMPORTED.values()
+    return any(user.has_perm(f"tracker.add_{m}") and user.has_perm(f"tracker.change_{m}") for m in models)
 
 
 def start_check(upload, *, kind, file_format, publish, skip_invalid, user):

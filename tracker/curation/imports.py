@@ -13,8 +13,6 @@ from django.urls import path
 from tracker.intake.reading import FORMATS
 from tracker.intake.rejects import guarded_bytes
 from tracker.models import (
-    ArmsRequest,
-    Deployment,
     ImportKind,
     ImportRun,
     ImportState,
@@ -86,9 +84,7 @@ class ImportRunAdmin(RangeCheckedLookups, admin.ModelAdmin):
         return redirect("admin:tracker_importrun_preview", object_id)
 
     def may_import(self, request, kind):
-        model = ArmsRequest if kind == ImportKind.REQUESTS else Deployment
-        label = f"tracker.%s_{model._meta.model_name}"
-        return request.user.has_perm(label % "add") and request.user.has_perm(label % "change")
+        return import_jobs.may_import(request.user, kind)
 
     def get_urls(self):
         return [

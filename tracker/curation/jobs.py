@@ -19,13 +19,7 @@ from tracker.jobs.kinds import label_of
 from tracker.models import Job
 
 from .changelists import RangeCheckedLookups
-
-
-def may_import(user):
-    return any(user.has_perm(f"tracker.add_{m}") and user.has_perm(f"tracker.change_{m}") for m in IMPORTED)
-
-
-IMPORTED = ("armsrequest", "deployment")
+from .import_jobs import may_import
 
 
 def may_act_on(user, job):
@@ -59,9 +53,7 @@ if admin.site.is_registered(DBTaskResult):
 class JobAdmin(RangeCheckedLookups, admin.ModelAdmin):
     list_display = ["id", "title", "kind_label", "user", "state", "progress", "created_at", "finished_at"]
     list_filter = ["state", "kind"]
-    list_select_related = ["user"]
     search_fields = ["title"]
-    date_hierarchy = None
     change_form_template = "admin/tracker/job/page.html"
 
     def has_add_permission(self, request):

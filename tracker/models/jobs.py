@@ -32,14 +32,8 @@ JOBS_KEPT_DAYS = 30  # finished jobs older than this are purged (run_jobs does i
 
 
 class JobQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.select_related("user")
-
     def unfinished(self):
         return self.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
-
-    def started_by(self, user):
-        return self.filter(user=user)
 
     def lost(self, lease_seconds):
         """Running jobs whose worker has not been heard from within the lease: it died or was killed."""
