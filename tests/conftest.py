@@ -128,6 +128,18 @@ def opened_state(client, change_url):
 
 
 @pytest.fixture(autouse=True)
+def no_automatic_captures(settings, tmp_path):
+    """Saving a source queues no capture (it would fetch the real web) and kept files go to a temporary folder.
+
+    The evidence tests turn captures on, against their own server on 127.0.0.1."""
+    settings.EVIDENCE_CAPTURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {**settings.STORAGES["evidence"], "OPTIONS": {"location": tmp_path / "evidence"}},
+    }
+
+
+@pytest.fixture(autouse=True)
 def job_progress_file(settings, tmp_path):
     """On SQLite a running job's progress goes to a side file (tracker.jobs.progress): one per test."""
     settings.JOBS_PROGRESS_FILE = str(tmp_path / "jobs-progress.sqlite3")

@@ -7,6 +7,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 PAGE = b"<!doctype html><title>Source</title><p>Venezuela asked for radars.</p>"
+ARTICLE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Maduro asks Moscow for radars | Test Times</title>"
+    "<meta name='author' content='Jane Reporter'>"
+    "<meta property='article:published_time' content='2025-10-31T08:00:00Z'></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>Maduro asks Moscow for radars</h1>"
+    "<p>Venezuelan President Nicolás Maduro asked Russia for help restoring Su-30MK2 fighter jets and for "
+    "radars, according to internal documents seen by reporters.</p>"
+    "<p>The letter, sent in early October, lists fourteen missile units and the overhaul of eight engines "
+    "and five radars. Officials in Caracas did not answer requests for comment.</p>"
+    "<p>Analysts said the request shows how far the air force's readiness has fallen since 2019.</p>"
+    "</article><footer>© Test Times</footer></body></html>"
+).encode()
 BIG = 50 * 1024 * 1024
 BOMB = gzip.compress(b"\0" * (10 * 1024 * 1024), compresslevel=9)
 
@@ -61,6 +73,17 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.2)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif parts[0] == "status":  # /status/410: that status, a short body
+            self.send(int(parts[1]), b"status page", [("Content-Type", "text/html")])
+        elif parts[0] == "article":
+            self.send(200, ARTICLE, [("Content-Type", "text/html; charset=utf-8")])
+        elif parts[0] == "flaky":  # /flaky/<key>/<n>: 503 the first n times for this key, then the article
+            key, failures = parts[1], int(parts[2])
+            self.server.flaky[key] = self.server.flaky.get(key, 0) + 1
+            if self.server.flaky[key] <= failures:
+                self.send(503, b"busy", [("Retry-After", "1")])
+            else:
+                self.send(200, ARTICLE, [("Content-Type", "text/html; charset=utf-8")])
         elif parts[0] == "broken-gzip":
             self.send(200, b"\x1f\x8b not gzip at all", [("Content-Encoding", "gzip")])
         elif parts[0] == "gzipped":
@@ -100,6 +123,6 @@ class Handler(BaseHTTPRequestHandler):
 def start():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    server.seen, server.big_sent, server.big_done = [], None, threading.Event()
+    server.seen, server.big_sent, server.big_done, server.flaky = [], None, threading.Event(), {}
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -20,15 +20,8 @@ FORBIDDEN = {
     "tracker.api": {"tracker.curation", "tracker.intake", "tracker.samples", "tracker.jobs"},
     # jobs run work that other rooms register with it (curation's imports): it knows none of them.
     "tracker.jobs": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.api"},
-    # evidence fetches and archives sources; the rooms that capture will call it, not the reverse.
-    "tracker.evidence": {
-        "tracker.explore",
-        "tracker.curation",
-        "tracker.intake",
-        "tracker.samples",
-        "tracker.api",
-        "tracker.jobs",
-    },
+    # evidence fetches and archives sources as jobs; other rooms reach it through signals or call it.
+    "tracker.evidence": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.api"},
 }
 
 

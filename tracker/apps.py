@@ -9,6 +9,7 @@ class TrackerConfig(AppConfig):
     def ready(self):
         # The admin lives in tracker/curation/, not tracker/admin.py where autodiscovery looks.
         from . import curation  # noqa: F401
+        from .evidence import capture, sweep  # noqa: F401 - job kinds and the capture-on-save signals
         from .models import indexing, publishing
 
         indexing.connect_signals()

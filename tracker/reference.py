@@ -191,8 +191,11 @@ def sync_roles(apps):
     viewers, _ = Group.objects.get_or_create(name=ROLE_VIEWERS)
     # Both may read the import log and the jobs; importing itself needs add and change on what is imported,
     # and only who may start a job may retry or cancel it (tracker.curation.jobs), so nobody gets change_job.
+    # Captures too: both read them; editors may ask for one (add_capture) but nobody changes a kept copy.
     import_log = Permission.objects.filter(
-        content_type__app_label="tracker", codename__in=["view_importrun", "view_job"]
+        content_type__app_label="tracker",
+        codename__in=["view_importrun", "view_job", "view_capture", "view_linkcheck"],
     )
-    editors.permissions.add(*tracker_perms, *import_log)
+    ask_capture = Permission.objects.filter(content_type__app_label="tracker", codename="add_capture")
+    editors.permissions.add(*tracker_perms, *import_log, *ask_capture)
     viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"), *import_log)

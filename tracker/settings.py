@@ -9,6 +9,7 @@ variables win over it.
 
 import datetime
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -140,6 +141,16 @@ EVIDENCE_CONNECT_TIMEOUT = env_int("EVIDENCE_CONNECT_TIMEOUT", 10)
 EVIDENCE_READ_TIMEOUT = env_int("EVIDENCE_READ_TIMEOUT", 30)  # seconds without a byte
 EVIDENCE_TOTAL_SECONDS = env_int("EVIDENCE_TOTAL_SECONDS", 300)  # a server dripping bytes is cut off here
 EVIDENCE_CA_CERTS = os.environ.get("EVIDENCE_CA_CERTS") or None  # a PEM file of roots; unset: the system's
+EVIDENCE_TEXT_MAX_BYTES = env_int("EVIDENCE_TEXT_MAX_BYTES", 5 * 1024 * 1024)  # larger pages: kept, text not extracted
+EVIDENCE_CAPTURE = env_bool(
+    "EVIDENCE_CAPTURE", True
+)  # a source saved with a new URL queues a capture; 0: only on request
+EVIDENCE_MAX_ATTEMPTS = env_int("EVIDENCE_MAX_ATTEMPTS", 4)  # network failures retry with backoff up to this
+EVIDENCE_CHECK_EVERY_HOURS = env_int("EVIDENCE_CHECK_EVERY_HOURS", 24)  # run_jobs queues check_sources; 0: never
+# Kept copies are the publishers' work: curators see them; the public only where the instance may share them.
+EVIDENCE_PUBLIC = env_bool("EVIDENCE_PUBLIC")
+# Where kept copies are stored: a folder (git-ignored) by default, or any Django storage (README, "Evidence").
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "evidence")
 
 MIDDLEWARE = [
     "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES
@@ -232,6 +243,12 @@ STATICFILES_DIRS = [BASE_DIR / "assets"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")  # nginx serves it in production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Write-once copies of cited pages, named by their SHA-256 (tracker/evidence/storage.py).
+    "evidence": {
+        "BACKEND": os.environ.get("EVIDENCE_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("EVIDENCE_STORAGE_OPTIONS") or "{}")
+        or {"location": EVIDENCE_ROOT, "directory_permissions_mode": 0o750, "file_permissions_mode": 0o640},
+    },
     "staticfiles": {
         # Hashed, compressed files in production (after collectstatic); plain files locally.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

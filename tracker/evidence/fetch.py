@@ -41,6 +41,10 @@ class Refused(Exception):
     """Raised inside fetch with the reason; fetch returns it, never raises it."""
 
 
+class Unreachable(Refused):
+    """Refused for now by the network (the name does not resolve, the fetch ran out of time): worth retrying."""
+
+
 @dataclasses.dataclass
 class Hop:
     """A response that redirected, kept whole so an archive replays the redirect too."""
@@ -67,6 +71,7 @@ class Fetch:
     fetched_at: datetime.datetime | None = None
     ip: str = ""  # the address connected to for the final response
     refused: str = ""  # why there is no body; "" when the fetch succeeded
+    transient: bool = False  # refused by the network (a timeout, no connection), not by rule: worth retrying
     request_bytes: bytes = b""  # the final request as sent
     response_bytes: bytes = b""  # the final response as received: status line, headers, framing, body
     payload_digest: str = ""  # sha1 hex of the entity body as received, chunking removed (WARC's payload)
@@ -88,6 +93,11 @@ def options():
     }
 
 
+def check(url, **overrides):
+    """The status of url (redirects followed, each hop checked) without reading the body: a link check."""
+    return fetch(url, status_only=True, **overrides)
+
+
 def fetch(url, **overrides):
     """Fetch url; keyword arguments override the settings (allowed_hosts, max_bytes, the timeouts)."""
     opts = {**options(), **overrides}
@@ -105,18 +115,20 @@ def fetch(url, **overrides):
             )
             current = location
         raise Refused(f"more than {MAX_REDIRECTS} redirects")
+    except Unreachable as e:
+        result.refused, result.transient = str(e), True
     except Refused as e:
         result.refused = str(e)
     except NewConnectionError as e:  # urllib3 makes it a ConnectTimeoutError: caught first
-        result.refused = f"cannot connect: {e}"
+        result.refused, result.transient = f"cannot connect: {e}", True
     except ConnectTimeoutError:
-        result.refused = f"no connection within {opts['connect_timeout']} s"
+        result.refused, result.transient = f"no connection within {opts['connect_timeout']} s", True
     except ReadTimeoutError:
-        result.refused = f"the server sent nothing for {opts['read_timeout']} s"
+        result.refused, result.transient = f"the server sent nothing for {opts['read_timeout']} s", True
     except SSLError as e:
         result.refused = f"TLS failed (certificate or handshake): {e}"
     except (Urllib3Error, OSError) as e:
-        result.refused = f"network error: {e}"
+        result.refused, result.transient = f"network error: {e}", True
     except Exception as e:  # a fetch is evidence gathering: a bug here must not become a 500
         log.exception("evidence fetch of %s failed", url)
         result.refused = f"unexpected error: {type(e).__name__}: {e}"
@@ -141,9 +153,9 @@ def checked_target(url, opts):
     try:
         ips = addresses.resolve(host, port)
     except OSError as e:
-        raise Refused(f"{host} does not resolve: {e}") from e
+        raise Unreachable(f"{host} does not resolve: {e}") from e
     if not ips:
-        raise Refused(f"{host} does not resolve")
+        raise Unreachable(f"{host} does not resolve")
     allowed = opts["allowed_hosts"]
     named = addresses.endpoint(host, port) in allowed
     for ip in ips:
@@ -179,7 +191,7 @@ def hop(url, result, opts, deadline):
             if location:
                 response.read(REDIRECT_BODY, decode_content=False)
                 result.complete = not response.read(1, decode_content=False)
-            else:
+            elif not opts.get("status_only"):
                 read_body(response, result, opts, deadline)
         finally:
             response.close()
@@ -205,7 +217,7 @@ def read_body(response, result, opts, deadline):
             raise Refused(f"the body is over {limit} bytes; reading stopped there")
         body += inflater.feed(piece) if inflater else piece
         if time.monotonic() > deadline:
-            raise Refused(f"the fetch took more than {opts['total_seconds']} s")
+            raise Unreachable(f"the fetch took more than {opts['total_seconds']} s")
     result.body = bytes(body)
     result.size = len(body)
     result.sha256 = hashlib.sha256(body).hexdigest()

@@ -7,18 +7,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker.models import (
-    ArmsRequest,
-    Citation,
-    Delivery,
-    Deployment,
-    ImportKind,
-    Person,
-    RequestItem,
-    Source,
-    System,
-)
+from tracker.models import ArmsRequest, Citation, Delivery, Deployment, ImportKind, Person, RequestItem, Source, System
 from tracker.models.equipment import variant_groups
+from tracker.models.evidence import sources_saved
 from tracker.models.history import record_each
 from tracker.models.indexing import refresh_deployment_text, refresh_later, refresh_search_text
 from tracker.models.publishing import stamp_first_publication
@@ -248,6 +239,7 @@ class Writer:
         new_sources = [s for s in self.sources.values() if s.pk is None]
         if new_sources:
             self.create(Source, new_sources)
+            sources_saved.send(Source, sources=new_sources, user=self.user)  # evidence captures their pages
         self.create_missing(
             System, "system", lambda key: System(designation=key[0], equipment_type=key[1], slug=self.slugs[key[0]])
         )

@@ -19,14 +19,15 @@ class Kind:
     max_attempts: int = 1
     retry_on: tuple = ()  # exception classes worth another attempt (network errors), with backoff
     explained: tuple = ()  # exception classes whose message says it all (a bad file): kept without a traceback
+    every: object = None  # periodic kinds: a function giving the interval (a timedelta, or None: not now)
 
 
 KINDS = {}  # filled when tracker.apps imports the modules that register kinds
 
 
-def job_kind(name, label, *, atomic=True, max_attempts=1, retry_on=(), explained=()):
+def job_kind(name, label, *, atomic=True, max_attempts=1, retry_on=(), explained=(), every=None):
     def register(function):
-        KINDS[name] = Kind(name, label, function, atomic, max_attempts, tuple(retry_on), tuple(explained))
+        KINDS[name] = Kind(name, label, function, atomic, max_attempts, tuple(retry_on), tuple(explained), every)
         return function
 
     return register
@@ -34,6 +35,11 @@ def job_kind(name, label, *, atomic=True, max_attempts=1, retry_on=(), explained
 
 def kind_of(name):
     return KINDS.get(name)
+
+
+def periodic():
+    """(kind, interval) of each periodic kind whose interval is set now."""
+    return [(kind, interval) for kind in KINDS.values() if kind.every and (interval := kind.every())]
 
 
 def label_of(name):

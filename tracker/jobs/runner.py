@@ -27,7 +27,7 @@ from tracker.models import Job, StagedFile
 from tracker.models.jobs import JOBS_KEPT_DAYS, JobState
 
 from . import progress as store
-from .kinds import kind_of
+from .kinds import kind_of, periodic
 
 logger = logging.getLogger("tracker.jobs")
 
@@ -264,3 +264,12 @@ def purge(days=None):
     deleted, _ = Job.objects.finished_before(JOBS_KEPT_DAYS if days is None else days).delete()
     StagedFile.objects.expired().delete()
     return deleted
+
+
+def start_periodic():
+    """Queue each periodic kind that has no job created within its interval; returns the jobs queued."""
+    started = []
+    for kind, interval in periodic():
+        if not Job.objects.filter(kind=kind.name, created_at__gte=timezone.now() - interval).exists():
+            started.append(start(kind.name, kind.label))
+    return started

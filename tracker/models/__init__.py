@@ -18,6 +18,10 @@ from .deployments import LocationPrecision as LocationPrecision
 from .equipment import EquipmentType as EquipmentType
 from .equipment import System as System
 from .equipment import SystemQuerySet as SystemQuerySet
+from .evidence import Capture as Capture
+from .evidence import CaptureState as CaptureState
+from .evidence import LinkCheck as LinkCheck
+from .evidence import LinkOutcome as LinkOutcome
 from .freshness import DataVersion as DataVersion
 from .history import record_each as record_each
 from .history import revision as revision

@@ -33,6 +33,8 @@ WATCHED = [
     "tracker_system",
     "tracker_equipmenttype",
     "tracker_person",
+    "tracker_capture",  # migration 0026
+    "tracker_linkcheck",
 ]
 UNWATCHED = {
     "tracker_importrun": "the import log is admin-only",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
 
 from .base import choices_constraint, published_citations, used_by
+from .evidence import evidence_annotations
 from .names import words_start
 
 
@@ -68,6 +69,10 @@ class SourceQuerySet(models.QuerySet):
         """Sources a published request or deployment cites (a citation of a published record is its source)."""
         requests, deployments = published_citations()
         return self.filter(used_by(requests, "source") | used_by(deployments, "source"))
+
+    def with_evidence(self):
+        """kept_at, kept_sha256 (the latest copy kept), last_checked_at and gone (the original's state)."""
+        return self.annotate(**evidence_annotations())
 
     def named(self, text):
         """Each word typed begins a word of the outlet or the title: "post venezuela" (models/names.py)."""

@@ -13,7 +13,8 @@ from tracker.jobs import runner
 
 
 class Janitor(threading.Thread):
-    """Finds jobs whose worker died (every half lease) and purges old finished jobs (hourly)."""
+    """Every half lease: finds jobs whose worker died and queues periodic jobs that are due (link checks).
+    Every two hours: purges old finished jobs."""
 
     def __init__(self):
         super().__init__(daemon=True, name="janitor")
@@ -24,6 +25,7 @@ class Janitor(threading.Thread):
         while not self.stopped.wait(max(1, settings.JOBS_LEASE_SECONDS / 2)):
             try:
                 runner.reap()
+                runner.start_periodic()
                 if rounds % max(1, int(7200 / settings.JOBS_LEASE_SECONDS)) == 0:
                     runner.purge()
             except Exception:  # a locked SQLite file or a lost connection: try again next round
