@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= 1
 PORT ?= 8000
 
-.PHONY: run test test-registers bench setup lint format browser bench-tools clean
+.PHONY: run test test-registers bench bench-captures setup lint format browser bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ bench-tools:
 
 bench: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Peak memory of a worker capturing large responses (issue 21's goal: under 100 MB for a 100 MB response).
+bench-captures: $(VENV)/.dev
+	$(BIN)/python bench/captures.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts

@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 for the evidence tests, in a thread, with the pages they need."""
 
 import gzip
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,20 @@ ARTICLE = (
     "<p>Analysts said the request shows how far the air force's readiness has fallen since 2019.</p>"
     "</article><footer>© Test Times</footer></body></html>"
 ).encode()
-BIG = 50 * 1024 * 1024
+BIG = int(os.environ.get("EVIDENCE_SERVER_BIG") or 50 * 1024 * 1024)  # the bench serves 100 MB
+
+
+def html_of(size, scripts=False):
+    """n bytes of article paragraphs; with scripts, as news pages are: 100 KB of article, the rest script."""
+    paragraph = b"<p>" + b"Officials said the radars would be repaired before the end of the year. " * 20 + b"</p>\n"
+    head = b"<!doctype html><html><head><title>Long page</title></head><body><article>"
+    if not scripts:
+        return (head + paragraph * (size // len(paragraph) + 1))[:size]
+    article = head + paragraph * (100_000 // len(paragraph)) + b"</article>"
+    script = b"<script>var state = {" + b'"k": "value",' * ((size - len(article)) // 14) + b"};</script>"
+    return (article + script + b"</body></html>")[: max(size, len(article))]
+
+
 BOMB = gzip.compress(b"\0" * (10 * 1024 * 1024), compresslevel=9)
 
 
@@ -51,8 +65,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(302, b"x" * 100_000, [("Location", "/page")])
         elif parts[0] == "to":
             self.send(302, headers=[("Location", query["u"])])
-        elif parts[0] == "big":
-            self.send_big()
+        elif parts[0] == "big":  # ?undeclared=1: no Content-Length, the end of the body is the connection's
+            self.send_big(declared="undeclared" not in query)
         elif parts[0] == "bomb":
             self.send(200, BOMB, [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")])
         elif parts[0] == "slow":
@@ -84,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(503, b"busy", [("Retry-After", "1")])
             else:
                 self.send(200, ARTICLE, [("Content-Type", "text/html; charset=utf-8")])
+        elif parts[0] == "html-bytes":  # /html-bytes/<n>: an HTML page of n bytes, paragraphs of words
+            page = html_of(int(parts[1]), scripts="scripts" in query)
+            self.send(200, page, [("Content-Type", "text/html; charset=utf-8")])
         elif parts[0] == "broken-gzip":
             self.send(200, b"\x1f\x8b not gzip at all", [("Content-Encoding", "gzip")])
         elif parts[0] == "gzipped":
@@ -93,9 +110,13 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send(404, b"not here")
 
-    def send_big(self):
+    def send_big(self, declared=True):
         self.send_response(200)
-        self.send_header("Content-Length", str(BIG))
+        if declared:
+            self.send_header("Content-Length", str(BIG))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         block, sent = b"x" * 65536, 0
         try:

@@ -181,10 +181,23 @@ def test_a_broken_compressed_body_is_refused(base, allowed):
     assert fetch(f"{base}/broken-gzip", allowed_hosts=allowed).refused.startswith("the compressed body is broken")
 
 
-def test_a_body_over_the_cap_stops_reading(server, base, allowed):
+def test_a_body_declared_over_the_cap_is_not_read(server, base, allowed):
     result = fetch(f"{base}/big", allowed_hosts=allowed, max_bytes=1024 * 1024)
-    assert result.refused == "the body is over 1048576 bytes; reading stopped there"
+    assert result.refused == f"the body is over 1048576 bytes (Content-Length: {evidence_server.BIG}); nothing was read"
     assert result.body == b""
+    assert server.big_done.wait(10)
+    assert server.big_sent < 16 * 1024 * 1024 < evidence_server.BIG
+
+
+def test_a_body_over_the_cap_stops_reading(server, base, allowed):
+    server.big_done.clear()
+    tracemalloc.start()
+    result = fetch(f"{base}/big?undeclared=1", allowed_hosts=allowed, max_bytes=4 * 1024 * 1024)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.refused == "the body is over 4194304 bytes; reading stopped there"
+    assert result.body == b""
+    assert peak < 3 * 1024 * 1024  # the 4 MB read went to a temporary file, not to memory
     assert server.big_done.wait(10)
     # The server could hand the kernel a few MB of buffers, never the 50 MB it meant to send.
     assert server.big_sent < 16 * 1024 * 1024 < evidence_server.BIG

@@ -141,7 +141,7 @@ EVIDENCE_CONNECT_TIMEOUT = env_int("EVIDENCE_CONNECT_TIMEOUT", 10)
 EVIDENCE_READ_TIMEOUT = env_int("EVIDENCE_READ_TIMEOUT", 30)  # seconds without a byte
 EVIDENCE_TOTAL_SECONDS = env_int("EVIDENCE_TOTAL_SECONDS", 300)  # a server dripping bytes is cut off here
 EVIDENCE_CA_CERTS = os.environ.get("EVIDENCE_CA_CERTS") or None  # a PEM file of roots; unset: the system's
-EVIDENCE_TEXT_MAX_BYTES = env_int("EVIDENCE_TEXT_MAX_BYTES", 5 * 1024 * 1024)  # larger pages: kept, text not extracted
+EVIDENCE_TEXT_MAX_BYTES = env_int("EVIDENCE_TEXT_MAX_BYTES", 3 * 1024 * 1024)  # larger pages: kept, text not extracted
 EVIDENCE_CAPTURE = env_bool(
     "EVIDENCE_CAPTURE", True
 )  # a source saved with a new URL queues a capture; 0: only on request

@@ -7,27 +7,36 @@ that was checked. There is no second DNS lookup for an attacker to answer differ
 
 import functools
 import http.client
+import tempfile
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.connection import create_connection
 
+SPOOL = 1024 * 1024  # bytes kept in memory before a recording moves to a temporary file
+
 
 class Recorder:
-    """The request as sent and the response as received (status line, headers, framing, body)."""
+    """The request as sent and the response as received (status line, headers, framing, body).
+
+    The response goes to a temporary file past SPOOL bytes: a 25 MB body is not held in memory.
+    """
 
     def __init__(self, limit):
         self.sent = bytearray()
-        self.received = bytearray()
+        self.received = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - Fetch.close() closes it
+        self.size = 0
         self.limit = limit
         self.truncated = False
 
     def take(self, data):
-        room = self.limit - len(self.received)
+        room = self.limit - self.size
         if len(data) > room:
             self.truncated = True
-        self.received += data[: max(room, 0)]
+        piece = data[: max(room, 0)]
+        self.received.write(piece)
+        self.size += len(piece)
 
 
 class Tee:

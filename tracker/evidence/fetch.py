@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import hashlib
 import logging
+import tempfile
 import time
 import zlib
 from urllib.parse import urljoin
@@ -26,7 +27,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util import parse_url
 
 from tracker.evidence import addresses
-from tracker.evidence.connection import Recorder, pool_for
+from tracker.evidence.connection import SPOOL, Recorder, pool_for
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class Fetch:
     status: int | None = None
     headers: list = dataclasses.field(default_factory=list)  # [(name, value)] as received, in order
     content_type: str = ""
-    body: bytes = b""  # Content-Encoding removed
+    body_file: object = None  # the body, Content-Encoding removed: a temporary file past SPOOL bytes
     size: int = 0
     sha256: str = ""  # of body
     fetched_at: datetime.datetime | None = None
@@ -73,13 +74,36 @@ class Fetch:
     refused: str = ""  # why there is no body; "" when the fetch succeeded
     transient: bool = False  # refused by the network (a timeout, no connection), not by rule: worth retrying
     request_bytes: bytes = b""  # the final request as sent
-    response_bytes: bytes = b""  # the final response as received: status line, headers, framing, body
+    response_file: object = None  # the final response as received: status line, headers, framing, body
+    response_size: int = 0
     payload_digest: str = ""  # sha1 hex of the entity body as received, chunking removed (WARC's payload)
     complete: bool = True
 
     @property
     def ok(self):
         return not self.refused
+
+    @property
+    def body(self):
+        """The whole body in memory: for small bodies and tests (a capture streams body_file)."""
+        return read_all(self.body_file)
+
+    @property
+    def response_bytes(self):
+        return read_all(self.response_file)
+
+    def close(self):
+        for file in (self.body_file, self.response_file):
+            if file is not None:
+                file.close()
+        self.body_file = self.response_file = None
+
+
+def read_all(file):
+    if file is None:
+        return b""
+    file.seek(0)
+    return file.read()
 
 
 def options():
@@ -132,7 +156,8 @@ def fetch(url, **overrides):
     except Exception as e:  # a fetch is evidence gathering: a bug here must not become a 500
         log.exception("evidence fetch of %s failed", url)
         result.refused = f"unexpected error: {type(e).__name__}: {e}"
-    result.body, result.size, result.sha256, result.payload_digest = b"", 0, "", ""
+    result.close()
+    result.size, result.sha256, result.payload_digest = 0, "", ""
     return result
 
 
@@ -195,7 +220,10 @@ def hop(url, result, opts, deadline):
                 read_body(response, result, opts, deadline)
         finally:
             response.close()
-            result.request_bytes, result.response_bytes = bytes(recorder.sent), bytes(recorder.received)
+            if result.response_file is not None:  # a redirect's, kept in its Hop already
+                result.response_file.close()
+            result.request_bytes = bytes(recorder.sent)
+            result.response_file, result.response_size = recorder.received, recorder.size
             result.complete = result.complete and not recorder.truncated  # headers past HEADER_ROOM
     return urljoin(url, location) if location else None
 
@@ -206,8 +234,12 @@ def read_body(response, result, opts, deadline):
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
         raise Refused(f"the body is encoded as {encoding!r}, which is not decoded here")
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:  # said up front: nothing need be read
+        raise Refused(f"the body is over {limit} bytes (Content-Length: {declared}); nothing was read")
     inflater = Inflater(limit) if encoding != "identity" else None
-    body, received, sha1 = bytearray(), 0, hashlib.sha1()
+    body = result.body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - Fetch.close()
+    received, sha1, sha256 = 0, hashlib.sha1(), hashlib.sha256()
     # read1 returns what has arrived, so a server dripping bytes meets the deadline between pieces
     # instead of holding a read that waits for a full 64 KB.
     while piece := response.read1(64 * 1024, decode_content=False):
@@ -215,12 +247,13 @@ def read_body(response, result, opts, deadline):
         sha1.update(piece)
         if received > limit:
             raise Refused(f"the body is over {limit} bytes; reading stopped there")
-        body += inflater.feed(piece) if inflater else piece
+        for part in inflater.feed(piece) if inflater else [piece]:
+            body.write(part)
+            sha256.update(part)
+            result.size += len(part)
         if time.monotonic() > deadline:
             raise Unreachable(f"the fetch took more than {opts['total_seconds']} s")
-    result.body = bytes(body)
-    result.size = len(body)
-    result.sha256 = hashlib.sha256(body).hexdigest()
+    result.sha256 = sha256.hexdigest()
     result.payload_digest = sha1.hexdigest()
 
 
@@ -232,15 +265,15 @@ class Inflater:
         self.zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)  # 32: accept a gzip or a zlib header
 
     def feed(self, data):
-        out = bytearray()
+        """The decompressed pieces of data, a megabyte at most each (a bomb's 64 KB is not inflated at once)."""
         while data and not self.zlib.eof:
+            room = min(SPOOL, self.limit - self.size + 1)  # one byte over the limit proves the excess
             try:
-                piece = self.zlib.decompress(data, self.limit - self.size + 1)  # one byte over proves the excess
+                piece = self.zlib.decompress(data, room)
             except zlib.error as e:
                 raise Refused(f"the compressed body is broken: {e}") from e
             self.size += len(piece)
-            out += piece
             if self.size > self.limit:
                 raise Refused(f"the body decompresses to more than {self.limit} bytes; decompression stopped there")
+            yield piece
             data = self.zlib.unconsumed_tail
-        return bytes(out)

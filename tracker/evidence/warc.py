@@ -51,7 +51,19 @@ def payload(block):
 
 
 def record(kind, uri, date, block, headers):
-    """A record whose block is written byte for byte: warcio never parses or rewrites it."""
+    """A record whose block is written byte for byte: warcio never parses or rewrites it.
+
+    block is bytes, or (file, size, payload sha1 hex) for a large response read from its file.
+    """
+    if isinstance(block, bytes):
+        stream, size = io.BytesIO(block), len(block)
+        block_digest, payload_digest = sha1_label(block), sha1_label(payload(block))
+    else:
+        stream, size, payload_hex = block
+        stream.seek(0)
+        block_digest = "sha1:" + base64.b32encode(file_sha1(stream)).decode()
+        payload_digest = "sha1:" + base64.b32encode(bytes.fromhex(payload_hex)).decode()
+        stream.seek(0)
     rec_headers = StatusAndHeaders(
         "",
         [
@@ -60,20 +72,27 @@ def record(kind, uri, date, block, headers):
             ("WARC-Date", date),
             ("WARC-Target-URI", uri),
             *headers,
-            ("WARC-Block-Digest", sha1_label(block)),
-            ("WARC-Payload-Digest", sha1_label(payload(block))),
+            ("WARC-Block-Digest", block_digest),
+            ("WARC-Payload-Digest", payload_digest),
         ],
         protocol="WARC/1.1",
     )
     content_type = f"application/http; msgtype={kind}"
-    return ArcWarcRecord("warc", kind, rec_headers, io.BytesIO(block), None, content_type, len(block))
+    return ArcWarcRecord("warc", kind, rec_headers, stream, None, content_type, size)
 
 
-def exchange(uri, ip, date, request_bytes, response_bytes, complete=True):
+def file_sha1(stream):
+    digest = hashlib.sha1()
+    while chunk := stream.read(1024 * 1024):
+        digest.update(chunk)
+    return digest.digest()
+
+
+def exchange(uri, ip, date, request_bytes, response_block, complete=True):
     response_headers = [("WARC-IP-Address", ip)]
     if not complete:
         response_headers.append(("WARC-Truncated", "length"))
-    response = record("response", uri, date, response_bytes, response_headers)
+    response = record("response", uri, date, response_block, response_headers)
     response_id = response.rec_headers.get_header("WARC-Record-ID")
     request = record("request", uri, date, request_bytes, [("WARC-Concurrent-To", response_id)])
     return [response, request]
@@ -95,6 +114,7 @@ def write_warc(result, out, filename=""):
     records = []
     for hop in result.redirects:
         records += exchange(hop.url, hop.ip, date, hop.request_bytes, hop.response_bytes, complete=hop.complete)
-    records += exchange(result.final_url, result.ip, date, result.request_bytes, result.response_bytes, result.complete)
+    final = (result.response_file, result.response_size, result.payload_digest)
+    records += exchange(result.final_url, result.ip, date, result.request_bytes, final, result.complete)
     for each in records:
         writer.write_record(each)
