@@ -206,4 +206,5 @@ def test_the_request_page_reads_deliveries_in_one_query(client, make_request, ty
     for n in range(5):
         extra = RequestItem.objects.create(request=request, equipment_type=types["ship"], description=f"boat {n}")
         deliver(extra, (2000 + n, n, n % 2 == 0), (2010, None, False))
-    assert count(client, url) == before == 4  # the request, its items, their deliveries, its citations
+    # the request, its items, their deliveries, its citations, their sources' evidence (kept.with_kept_copies)
+    assert count(client, url) == before == 5

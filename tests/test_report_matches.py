@@ -175,9 +175,10 @@ def test_citations_csv_is_named_for_its_filter_and_streams_in_chunks(
     monkeypatch.setattr(reports.streaming, "CHUNK", 2)
     everything = ArmsRequest.objects.published().count()
     assert everything == 5
-    # One query for the requests (read as they come), one per chunk of 2 for their citations (3 chunks),
-    # and the report's snapshot: here, inside the test's transaction, a savepoint (2 queries).
-    with django_assert_num_queries(1 + 3 + 2):
+    # One query for the requests (read as they come), two per chunk of 2 (3 chunks): their citations and
+    # their sources' evidence (Source.with_evidence()), and the report's snapshot: here, inside the test's
+    # transaction, a savepoint (2 queries).
+    with django_assert_num_queries(1 + 3 * 2 + 2):
         rows = read_csv(client.get("/citations.csv"))
     assert len(rows) == Citation.objects.filter(request__in=ArmsRequest.objects.published()).count()
 

@@ -127,6 +127,11 @@ CITATION_COLUMNS = [
     "source_date_precision",
     "source_reliability",
     "source_reliability_label",
+    # The evidence (issue 21): the latest copy kept (UTC, to the second) and the original's state.
+    "source_captured_at",
+    "source_capture_sha256",
+    "source_gone",  # yes, no, or empty when never checked
+    "source_gone_checked_at",
 ]
 
 

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .explore import citations, feeds, views
+from .explore import citations, feeds, kept, views
 from .explore import indexes as index_pages
 from .explore.maps import deployment_map, deployment_map_json
 from .explore.network import network, network_json
@@ -50,6 +50,9 @@ urlpatterns = [
     path("systems.csv", index_pages.system_index_csv, name="system-index-csv"),
     path("systems/suggest/", views.system_suggestions, name="system-suggestions"),  # before the slug route
     path("systems/<slug:slug>/", views.system_detail, name="system-detail"),
+    # A source's kept copy, by the SHA-256 its record page shows: 404 unless settings.EVIDENCE_PUBLIC.
+    re_path(r"^sources/(?P<pk>[0-9]{1,18})/copies/(?P<sha256>[0-9a-f]{64})/$", kept.kept_text, name="kept-text"),
+    re_path(r"^sources/(?P<pk>[0-9]{1,18})/copies/(?P<sha256>[0-9a-f]{64})\.warc$", kept.kept_warc, name="kept-warc"),
     path("api/", include("tracker.api.urls")),
     path("search/", search, name="search"),
     path("admin/", admin.site.urls),

@@ -36,6 +36,7 @@ def partial(date, precision):
 
 
 PARTIAL_DATE = "A date at its precision: 2025-10-17 (day), 2025-10 (month) or 2025 (year); null if not reported."
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # to the second, in UTC (TIME_ZONE), as sql.Dialect.timestamp() writes it
 PRECISION = {"choices": DatePrecision.choices, "allow_null": True, "help_text": "day, month or year"}
 
 
@@ -85,6 +86,20 @@ class SourceSerializer(serializers.Serializer):
     published_precision = serializers.SerializerMethodField(help_text="day, month or year; null if undated.")
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     reliability = serializers.ChoiceField(choices=Reliability.choices, help_text="Admiralty grade, A (best) to F.")
+    # The evidence (issue 21), from Source.objects.with_evidence(); records.py writes the same.
+    captured_at = serializers.DateTimeField(
+        source="kept_at", format=TIMESTAMP, allow_null=True, help_text="When the latest copy kept was fetched (UTC)."
+    )
+    capture_sha256 = serializers.CharField(
+        source="kept_sha256", allow_null=True, help_text="SHA-256 of that copy's body, 64 hex digits."
+    )
+    gone = serializers.BooleanField(
+        allow_null=True,
+        help_text="The original is no longer online (404 or 410 twice, a day apart); null if unchecked.",
+    )
+    gone_checked_at = serializers.DateTimeField(
+        source="last_checked_at", format=TIMESTAMP, allow_null=True, help_text="The latest check of the original (UTC)."
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, source):

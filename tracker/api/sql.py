@@ -64,6 +64,12 @@ class Dialect:
     def text_or_null(self, sql):
         return f"NULLIF({sql}, '')"
 
+    def timestamp(self, sql):
+        """A time as 2025-10-31T09:30:00Z (UTC, to the second, as the serializers write it); null stays null."""
+        if self.sqlite:  # Django stores UTC text; % doubled, the query has parameters
+            return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {sql})"
+        return f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
     def array(self, obj, source, order):
         """[obj for each row of `FROM source` (with its WHERE), sorted by order]; [] for none."""
         if self.sqlite:
@@ -124,6 +130,7 @@ class Dialect:
         )
 
     def source(self, alias):
+        """A source; its evidence from kc and lc, joined by evidence_joins(alias)."""
         return self.obj(
             ("id", f"{alias}.id"),
             ("url", self.link("api-source-detail", f"{alias}.id")),
@@ -135,6 +142,19 @@ class Dialect:
             ("published_precision", self.text_or_null(f"{alias}.published_precision")),
             ("kind", f"{alias}.kind"),
             ("reliability", f"{alias}.reliability"),
+            ("captured_at", self.timestamp("kc.fetched_at")),
+            ("capture_sha256", "kc.sha256"),
+            ("gone", self.optional("lc.id", self.flag("lc.gone"))),
+            ("gone_checked_at", self.timestamp("lc.checked_at")),
+        )
+
+    def evidence_joins(self, alias):
+        """kc, the latest copy kept of source alias, and lc, its latest link check: Source.with_evidence()'s rule."""
+        return (
+            "LEFT JOIN tracker_capture kc ON kc.id = (SELECT k.id FROM tracker_capture k "
+            f"WHERE k.source_id = {alias}.id AND k.state = 'captured' ORDER BY k.fetched_at DESC, k.id DESC LIMIT 1) "
+            "LEFT JOIN tracker_linkcheck lc ON lc.id = (SELECT l.id FROM tracker_linkcheck l "
+            f"WHERE l.source_id = {alias}.id ORDER BY l.checked_at DESC, l.id DESC LIMIT 1)"
         )
 
     def citation(self, source):
@@ -144,7 +164,10 @@ class Dialect:
 
     def citations(self, field, record_sql):
         """The record's citations, best first (credibility, then id), each with its source."""
-        citation = self.citation(self.ref("tracker_source", "s", "c.source_id", self.source("s")))
+        source = (
+            f"(SELECT {self.source('s')} FROM tracker_source s {self.evidence_joins('s')} WHERE s.id = c.source_id)"
+        )
+        citation = self.citation(self.json(source))
         return self.array(citation, f"tracker_citation c WHERE c.{field}_id = {record_sql}", "c.credibility, c.id")
 
     # ------------------------------------------ PostgreSQL, a chunk at a time
@@ -165,5 +188,6 @@ class Dialect:
         citations = f"json_agg({self.citation(self.source('s'))} ORDER BY c.credibility, c.id)"
         return (
             f"ct AS (SELECT c.{field}_id AS record_id, {citations} AS v FROM tracker_citation c "
-            f"JOIN tracker_source s ON s.id = c.source_id WHERE c.{field}_id = ANY(%(ids)s) GROUP BY c.{field}_id)"
+            f"JOIN tracker_source s ON s.id = c.source_id {self.evidence_joins('s')} "
+            f"WHERE c.{field}_id = ANY(%(ids)s) GROUP BY c.{field}_id)"
         )

@@ -359,7 +359,7 @@ class SourceDetail(ReadView):
     serializer_class = SourceSerializer
 
     def read(self, request, pk, **kwargs):
-        source = Source.objects.cited_publicly().filter(pk=pk).first()
+        source = Source.objects.cited_publicly().with_evidence().filter(pk=pk).first()
         if source is None:
             raise NotFound(f"No source cited by a published record has the id {pk}.")
         return Response(self.get_serializer(source).data)

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -10,6 +11,7 @@ from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, Syst
 
 from . import pagination, reports, summaries
 from .filters import DeploymentFilter, RequestFilter
+from .kept import with_kept_copies
 from .timelines import timeline
 
 PER_PAGE = 50
@@ -148,8 +150,10 @@ def request_csv(request):
 
 
 def request_detail(request, pk):
-    arms_request = get_object_or_404(ArmsRequest.objects.published().for_detail(), pk=pk)
-    return render(request, "tracker/request_detail.html", {"r": arms_request})
+    arms_request = get_object_or_404(with_kept_copies(ArmsRequest.objects.published().for_detail()), pk=pk)
+    return render(
+        request, "tracker/request_detail.html", {"r": arms_request, "copies_public": settings.EVIDENCE_PUBLIC}
+    )
 
 
 def matrix(request):
@@ -196,8 +200,10 @@ def deployment_csv(request):
 
 
 def deployment_detail(request, pk):
-    deployment = get_object_or_404(Deployment.objects.published().for_list(), pk=pk)
-    return render(request, "tracker/deployment_detail.html", {"d": deployment})
+    deployment = get_object_or_404(with_kept_copies(Deployment.objects.published().for_list()), pk=pk)
+    return render(
+        request, "tracker/deployment_detail.html", {"d": deployment, "copies_public": settings.EVIDENCE_PUBLIC}
+    )
 
 
 PROFILE_ROWS = 20

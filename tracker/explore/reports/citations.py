@@ -1,12 +1,14 @@
 """The citations report: one row per citation of the requests a filter selects, with its source, so that each
 claim can be checked where it was made. Formatted in Python a chunk of requests at a time (one citations query per
-chunk), in the order of the requests on the page; cells neutralised as in every report."""
+chunk, one of their sources' evidence), in the order of the requests on the page; cells neutralised as in every
+report."""
 
+import datetime
 from collections import defaultdict
 
 from tracker.columns import CITATION_COLUMNS
 from tracker.dates import iso_partial
-from tracker.models import Citation, Credibility, Reliability, SourceKind
+from tracker.models import Citation, Credibility, Reliability, Source, SourceKind
 
 from . import streaming
 from .streaming import chunks, csv_download, csv_lines, detail_url, in_report_transaction
@@ -27,6 +29,7 @@ CITED = [
     "source__published_on",
     "source__published_precision",
     "source__reliability",
+    "source_id",  # last: its evidence is looked up by it (evidence_of)
 ]
 
 
@@ -40,32 +43,61 @@ def citations_of(request_ids, using):
     return found
 
 
+EVIDENCE = ["kept_at", "kept_sha256", "gone", "last_checked_at"]  # Source.with_evidence()'s
+UNKNOWN = (None, "", None, None)  # not seen (cannot be: both queries read one snapshot)
+
+
+def evidence_of(request_ids, using):
+    """{source id: (kept_at, kept_sha256, gone, last_checked_at)} for the sources of one chunk's requests: one
+    query per chunk (Source.with_evidence()), each source once however many of the chunk's citations it backs."""
+    cited = Citation.objects.filter(request__in=request_ids).values("source_id")
+    sources = Source.objects.using(using).with_evidence().filter(pk__in=cited).order_by()
+    return {pk: evidence for pk, *evidence in sources.values_list("pk", *EVIDENCE)}
+
+
+def timestamp(value):
+    """As the API writes it: 2025-10-31T09:30:00Z (UTC, to the second)."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
 def citation_rows(queryset, base_url):
     url = detail_url(base_url, "request-detail")
     requests = queryset.values_list("pk", "requester__name", "supplier__name").iterator(chunk_size=streaming.CHUNK)
     for chunk in chunks(requests):
-        cited = citations_of([pk for pk, _, _ in chunk], queryset.db)
+        ids = [pk for pk, _, _ in chunk]
+        cited, evidence = citations_of(ids, queryset.db), evidence_of(ids, queryset.db)
         for pk, requester, supplier in chunk:
-            for quote, location, credibility, outlet, title, author, kind, link, date, precision, grade in cited[pk]:
+            for *citation, source in cited[pk]:
+                kept_at, kept_sha256, gone, checked_at = evidence.get(source, UNKNOWN)
                 yield [
                     pk,
                     url.format(pk),
                     requester,
                     supplier,
-                    quote,
-                    location,
-                    credibility,
-                    CREDIBILITIES.get(credibility, ""),
-                    outlet,
-                    title,
-                    author,
-                    SOURCE_KINDS.get(kind, kind),
-                    link,
-                    iso_partial(date, precision),
-                    precision,
-                    grade,
-                    RELIABILITIES.get(grade, grade),
+                    *citation_cells(*citation),
+                    timestamp(kept_at),
+                    kept_sha256 or "",
+                    gone,  # yes, no, or empty: never checked
+                    timestamp(checked_at),
                 ]
+
+
+def citation_cells(quote, location, credibility, outlet, title, author, kind, link, date, precision, grade):
+    return [
+        quote,
+        location,
+        credibility,
+        CREDIBILITIES.get(credibility, ""),
+        outlet,
+        title,
+        author,
+        SOURCE_KINDS.get(kind, kind),
+        link,
+        iso_partial(date, precision),
+        precision,
+        grade,
+        RELIABILITIES.get(grade, grade),
+    ]
 
 
 def citation_report(filename, queryset, base_url, filterset=None):
