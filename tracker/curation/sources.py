@@ -10,15 +10,16 @@ from tracker.models import (
     Source,
 )
 
+from .captures import CaptureFilter, OriginalFilter, SourceEvidence
 from .changelists import BigChangelist
 from .history import HistoryAdmin
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SourceEvidence, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "outlet", "kind", "reliability", "published_display", "citation_count", "link"]
-    list_filter = ["reliability", "kind", "outlet"]
+    list_display = ["title", "outlet", "kind", "reliability", "published_display", "citation_count", "link", "evidence"]
+    list_filter = ["reliability", "kind", CaptureFilter, OriginalFilter, "outlet"]
     search_fields = ["title", "outlet", "author", "url", "notes"]
     date_hierarchy = "published_on"
 
