@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver
 from tracker import urls as site_urls
 from tracker.middleware import MAX_BODY, MAX_UPLOAD_BODY
 
-SAMPLE = {"pk": "1", "code": "VE", "slug": "su-30mk2"}
+SAMPLE = {"pk": "1", "code": "VE", "slug": "su-30mk2", "sha256": "0" * 64}
 UPLOAD = "/admin/tracker/importrun/upload/"
 
 
@@ -30,7 +30,7 @@ def public_paths():
                     walk(pattern.url_patterns, prefix + route)
             elif isinstance(pattern, URLPattern):
                 for name, value in SAMPLE.items():
-                    for converter in ("int", "str", "slug"):
+                    for converter in ("int", "str", "slug", "sha256"):
                         route = route.replace(f"<{converter}:{name}>", value)
                 paths.append(prefix + route)
 

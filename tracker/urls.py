@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse
-from django.urls import include, path, re_path
+from django.urls import include, path, register_converter
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -22,6 +22,20 @@ def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's); ours name the same file."""
     return FileResponse((settings.BASE_DIR / "assets" / "favicon.ico").open("rb"))
 
+
+class SHA256Converter:
+    """A kept copy's address: its SHA-256, 64 lowercase hex digits."""
+
+    regex = "[0-9a-f]{64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SHA256Converter, "sha256")
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
@@ -51,8 +65,8 @@ urlpatterns = [
     path("systems/suggest/", views.system_suggestions, name="system-suggestions"),  # before the slug route
     path("systems/<slug:slug>/", views.system_detail, name="system-detail"),
     # A source's kept copy, by the SHA-256 its record page shows: 404 unless settings.EVIDENCE_PUBLIC.
-    re_path(r"^sources/(?P<pk>[0-9]{1,18})/copies/(?P<sha256>[0-9a-f]{64})/$", kept.kept_text, name="kept-text"),
-    re_path(r"^sources/(?P<pk>[0-9]{1,18})/copies/(?P<sha256>[0-9a-f]{64})\.warc$", kept.kept_warc, name="kept-warc"),
+    path("sources/<int:pk>/copies/<sha256:sha256>/", kept.kept_text, name="kept-text"),
+    path("sources/<int:pk>/copies/<sha256:sha256>.warc", kept.kept_warc, name="kept-warc"),
     path("api/", include("tracker.api.urls")),
     path("search/", search, name="search"),
     path("admin/", admin.site.urls),
