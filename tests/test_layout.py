@@ -22,6 +22,8 @@ FORBIDDEN = {
     "tracker.jobs": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.api"},
     # evidence fetches and archives sources as jobs; other rooms reach it through signals or call it.
     "tracker.evidence": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.api"},
+    # the reader reads with the intake's SIPRI vocabulary and keeps pages through evidence; the admin calls it.
+    "tracker.reader": {"tracker.explore", "tracker.curation", "tracker.samples", "tracker.api"},
 }
 
 
