@@ -38,27 +38,66 @@ def number_value(token_text):
     return words.NUMBERS.get(text)
 
 
+def starts_sentence(doc, index, floor):
+    return index <= floor or doc[index].is_sent_start or doc[index - 1].is_space
+
+
+def part_of_phrase(doc, index, floor):
+    """Can the token at index belong to an item phrase before its head (read right to left)?"""
+    token, text = doc[index], doc[index].text
+    if text.lower() in NOT_NAMES or token.is_space:
+        return False
+    if text == "-" or text.lower() in words.MODIFIERS or number_value(text) is not None:
+        return True
+    if any(c.isdigit() for c in text) or (text[:1].isupper() and not starts_sentence(doc, index, floor)):
+        return True
+    hyphened = (index > floor and doc[index - 1].text == "-") or (index + 1 < len(doc) and doc[index + 1].text == "-")
+    return token.is_lower and hyphened  # "weapon-locating", "air-launched"
+
+
 def grow_left(doc, start, floor):
-    """The phrase's first token: back over numbers, modifiers, capitalised words and hyphens."""
-    while start > floor:
-        token = doc[start - 1]
-        text = token.text
-        if (
-            text.lower() in words.MODIFIERS
-            or number_value(text) is not None
-            or (text[:1].isupper() and start - 1 > floor and not token.is_sent_start)
-        ):
-            start -= 1
-            continue
-        if text[:1].isupper() and token.is_sent_start:
-            start -= 1
-        break
+    """The phrase's first token: back over numbers, modifiers, names, designations and hyphenated words."""
+    while start > floor and part_of_phrase(doc, start - 1, floor):
+        start -= 1
     return start
+
+
+# A designation's shape: letters and digits ("Su-30MK2", "FK-3", "S-300", "Leopard 2A4", "PAC-3").
+SHAPE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,7}[- ]?\d{1,4}[A-Za-z0-9]*|[A-Z]{2,5})(?:[-/][A-Z0-9]+)*(?![\w-])")
+
+
+NOT_NAMES = {"the", "a", "an", "in", "on", "at", "of", "by", "for", "and", "about", "some", "over", "up"}
+
+
+def named_system(doc, item, head_start, parties):
+    """The system a phrase names before its equipment word, as written: a designation's shape, else the
+    capitalised words just before the head ("12 Rafale fighter jets", "Storm Shadow missiles")."""
+    region = doc[item.start : head_start]
+    found = [
+        m.group(0)
+        for m in SHAPE.finditer(region.text)
+        if any(c.isdigit() for c in m.group(0)) and m.group(0).split()[0].lower() not in NOT_NAMES
+    ]
+    if found:
+        return found[-1]
+    end = head_start
+    # Over a hyphenated modifier between the name and the head: "SWATHI weapon-locating radars".
+    while end - 2 > item.start and doc[end - 2].text == "-" and doc[end - 1].is_lower and doc[end - 3].is_lower:
+        end -= 3
+    start = end
+    while start > item.start and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha:
+        if any(p.start <= start - 1 < p.end for p in parties) or doc[start - 1].lower_ in NOT_NAMES:
+            break
+        if starts_sentence(doc, start - 1, -1):
+            break
+        start -= 1
+    return doc[start:end].text if start < end else None
 
 
 def items_in(doc, sentence, mentions):
     """The items of a sentence (a spaCy Span), in text order, one per phrase."""
     what = sorted((m for m in mentions if m.kind in ("system", "equipment")), key=lambda m: m.start)
+    parties = [m for m in mentions if m.kind == "country"]
     items, used = [], set()
     for i, mention in enumerate(what):
         if i in used:
@@ -68,16 +107,21 @@ def items_in(doc, sentence, mentions):
         # A designation and the equipment word right after it are one item ("FK-3 air defence system").
         for j in range(i + 1, len(what)):
             other = what[j]
-            if other.start - item.end > 1 or j in used:
+            gap = doc[item.end : other.start]
+            joined = not gap or (len(gap) == 1 and not gap[0].is_punct and gap[0].lower_ not in ("and", "or"))
+            if j in used or not joined or "system" not in (mention.kind, other.kind):
                 break
             take(item, other)
             item.end = other.end
             used.add(j)
         if item.end < sentence.end and doc[item.end].text.lower() in words.HEAD_NOUNS:
             item.end += 1
+        head_start = mention.start if mention.kind == "equipment" else item.end
         item.start = grow_left(doc, item.start, sentence.start)
         if item.start > sentence.start and doc[item.start - 1].lower_ in words.POSSESSIVES:
             continue  # the asker's own equipment, not what is asked for
+        if item.system is None:
+            item.system = named_system(doc, item, head_start, parties)
         items.append(item)
     for item in items:
         describe(doc, sentence, item, mentions)
@@ -97,7 +141,9 @@ def describe(doc, sentence, item, mentions):
     first = doc[item.start]
     before = doc[item.start - 1].text.lower() if item.start > sentence.start else ""
     value = number_value(first.text)
-    if value is not None and before not in words.APPROXIMATE and first.text.lower() not in words.APPROXIMATE:
+    handed = before == "over" and item.start - 2 >= sentence.start and doc[item.start - 2].lower_ in words.HANDING
+    approximate = (before in words.APPROXIMATE and not handed) or first.text.lower() in words.APPROXIMATE
+    if value is not None and not approximate:
         item.quantity = value
     helps = [m for m in mentions if m.kind == "help" and m.end <= item.start and item.start - m.end <= 12]
     cues = [m for m in mentions if m.kind in ("status", "item_hedge") and m.end <= item.start]

@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 
 from tracker.models import Country, System
 from tracker.models.country_names import ALIASES
+from tracker.models.equipment import variant_key
 
 from . import words
 
@@ -58,6 +59,7 @@ class Lexicon:
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.anycase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.meanings = {}
+        self.types = {}  # variant_key(designation) -> type slug, for systems named only before an equipment word
         self.add_countries()
         self.add_systems()
         for kind, table in (("status", words.STATUS), ("channel", words.CHANNELS), ("help", words.HELP)):
@@ -103,10 +105,13 @@ class Lexicon:
         for designation, slug in System.objects.values_list("designation", "equipment_type__slug").iterator(
             chunk_size=5000
         ):
-            if usable_designation(designation):
-                designations.setdefault(designation, slug)
+            for alternative in designation.split("/"):  # SIPRI's "Storm Shadow/SCALP" names two
+                self.types.setdefault(variant_key(alternative), slug)
+                if usable_designation(alternative):
+                    designations.setdefault(alternative.strip(), slug)
         for designation, slug in designations.items():
             self.add(self.exact, Meaning("system", (designation, slug)), [designation])
+            self.types.setdefault(variant_key(designation), slug)
 
     def mentions(self, doc):
         """Every match, longest first where two overlap in the same family (who, what, cues)."""
@@ -118,9 +123,13 @@ class Lexicon:
 
 
 def usable_designation(designation):
-    """A designation that names a system in prose: not a bare number, not a lower-case word, not one letter."""
+    """A designation that names a system on its own in prose: letters and digits ("Su-35", "Leopard-2A4") or
+    several words. One plain word ("Commander", "Storm", "Patriot") is also an English word or a name; such a
+    system is found only before an equipment word ("Patriot batteries"), by items.py."""
     text = (designation or "").strip()
-    return len(text) >= 2 and any(c.isalpha() for c in text) and not text.islower() and "(" not in text
+    if len(text) < 2 or text.islower() or "(" in text or not any(c.isalpha() for c in text):
+        return False
+    return any(c.isdigit() for c in text) or (" " in text and not text.split()[-1].islower())
 
 
 def signature():

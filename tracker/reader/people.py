@@ -36,4 +36,9 @@ def people(doc, countries):
         speaks_for.setdefault(name.text, mention.value)
         speaks_for.setdefault(name[-1].text, mention.value)
         named.append((name.start_char, name.end_char, name.text))
+    full = {surname.split()[-1]: text for _s, _e, text in named for surname in [text]}
+    # Later mentions by surname alone ("Maduro requested") name the same person.
+    for token in doc:
+        if token.text in full and not any(s <= token.idx < e for s, e, _n in named):
+            named.append((token.idx, token.idx + len(token), full[token.text]))
     return speaks_for, named

@@ -45,6 +45,10 @@ def longest(mentions):
     return sorted(kept, key=lambda m: m.start)
 
 
+def general(proposal):
+    return all(item.head in words.GENERAL for item in proposal.items)
+
+
 def negated(doc, mention, floor):
     return any(doc[i].lower_ in words.NEGATIONS for i in range(max(floor, mention.start - 3), mention.start))
 
@@ -60,6 +64,13 @@ class Reading:
         self.speaks_for, self.named = people(self.doc, countries)
         self.requests, self.deployments = [], []
 
+    def says(self, cue, sentence):
+        """A cue that tells of a request: not negated, not "the request" told before."""
+        if negated(self.doc, cue, sentence.start):
+            return False
+        noun = cue.text.lower() in ("request", "requests")
+        return not (noun and cue.start > sentence.start and self.doc[cue.start - 1].lower_ in words.DEFINITE)
+
     def within(self, sentence, kinds=None):
         return [
             m for m in self.mentions if sentence.start <= m.start < sentence.end and (kinds is None or m.kind in kinds)
@@ -69,17 +80,21 @@ class Reading:
         last = None
         for index, sentence in enumerate(self.sentences):
             found = self.within(sentence)
-            cues = [m for m in found if m.kind == "status" and not negated(self.doc, m, sentence.start)]
+            cues = [m for m in found if m.kind == "status" and self.says(m, sentence)]
             items = items_in(self.doc, sentence, found)
             if cues:
-                proposal = self.proposal_at(sentence, found, cues[0], last)
+                # "signed a Letter of Request" asks; the letter decides over the verb before it.
+                cue = next((c for c in cues if c.text.lower() == "letter of request"), cues[0])
+                proposal = self.proposal_at(sentence, found, cue, last)
                 merged = self.merge(proposal, items, sentence, index, found) if proposal else None
                 if merged:
                     last = merged
                     continue
             if last and items and self.goes_on(sentence, found, last, index):
                 self.add_items(last, items, sentence)
-        self.requests = [r for r in self.requests if r.items]
+        # General cooperation is a request only when asked for ("seeking expanded military cooperation"),
+        # not when agreed in principle ("agreed to step up military cooperation").
+        self.requests = [r for r in self.requests if r.items and (r.status == "requested" or not general(r))]
         self.find_deployments()
         return self
 
@@ -126,13 +141,22 @@ class Reading:
             requester = askers[-1].value if askers else self.person_before(sentence, cue)
             subject = {t.lower_ for t in self.doc[max(sentence.start, cue.start - 4) : cue.start]}
             starts = self.doc[sentence.start].lower_ in words.PRONOUNS
-            if requester is None and last and (starts or subject & {"he", "she", "they"}):
-                requester = last.requester  # "He also asked for…": the asker of the request before
-            if requester is None:
-                requester = next((c.value for c in after if c not in toward), None)
+            if requester is None and last and (starts or subject & {"he", "she", "they"} or self.near(last, sentence)):
+                requester = last.requester  # "He also asked for…", "the letter asks for…": the asker before
+            if requester is None:  # "on the agenda of the Iranian Air Force", "received by a Ukrainian brigade"
+                requester = next(
+                    (
+                        c.value
+                        for c in after
+                        if self.doc[max(c.start - 3, 0) : c.start].text.split()
+                        and {"of", "by"} & {t.lower_ for t in self.doc[max(c.start - 3, 0) : c.start]}
+                    ),
+                    None,
+                )
             # The one asked: right after the cue ("asked Russian President…"), after to/from/with, or the maker.
             object_ = [c for c in after if c.start - cue.end <= 3]
-            others = [c for c in [*object_, *toward, *origin] if c.value != requester]
+            spoken_to = [c for c in before if c.end < cue.start and self.doc[c.end].lower_ in words.ADDRESSEES]
+            others = [c for c in [*object_, *toward, *origin, *spoken_to] if c.value != requester]
             supplier = others[0].value if others else None
         if requester is None or requester == supplier:
             return None
@@ -141,6 +165,10 @@ class Reading:
     def hedged_at(self, sentence, cue):
         hedges = [m for m in self.within(sentence) if m.kind == "request_hedge" and m.start < cue.start]
         return bool(hedges) or self.reported_that(sentence, cue)
+
+    def near(self, last, sentence):
+        """The sentence comes right after the last request's (at most one sentence between)."""
+        return bool(last.sentences) and self.sentences.index(sentence) - self.sentences.index(last.sentences[-1]) <= 2
 
     def update_supplied(self, supplier, cue, sentence):
         for known in reversed(self.requests):
@@ -168,7 +196,10 @@ class Reading:
                     return known
                 continue
             same = known.requester == proposal.requester and proposal.supplier in (known.supplier, None)
-            if same and known.hedged == proposal.hedged and (gap <= 2 or going_on or not known.items):
+            alike = known.hedged == proposal.hedged and (
+                known.status == proposal.status or not known.items or (proposal.supplier is None and gap <= 1)
+            )
+            if same and alike and (gap <= 2 or going_on or not known.items):
                 self.add_items(known, items, sentence)
                 return known
         if not items and proposal.supplier is None:  # nothing asked of anyone yet: no pending request
@@ -204,7 +235,8 @@ class Reading:
         if proposal.status == "delivered" and any(m.kind == "partly" for m in [*found, *later]):
             proposal.status = "partly_delivered"
         spans = [(s.start_char, s.end_char) for s in proposal.sentences]
-        proposal.people = [name for start, end, name in self.named if any(a <= start < b for a, b in spans)]
+        named = [name for start, _end, name in sorted(self.named) if any(a <= start < b for a, b in spans)]
+        proposal.people = list(dict.fromkeys(named))
         for item in proposal.items:
             item.hedged = item.hedged or proposal.hedged
         return proposal

@@ -14,8 +14,9 @@ STATUS = {
     "agreed": "signed, agreed, agreed to supply, approved, cleared, procured, ordered, bought, purchased, "
     "contract for, deal for, deal to buy, will supply, will deliver, pledged, promised, committed",
     "delivered": "delivered, delivers, handed over, hands over, arrived, have arrived, has arrived, received, "
-    "receives, shipped, transferred, supplied, acquired",
-    "refused": "refused, refuses, rejected, rejects, declined, declines, turned down, denied",
+    "receives, shipped, transferred, supplied, acquired, delivery of, deliveries of, shipment of, shipments of",
+    "refused": "refused, refuses, rejected, rejects, declined, declines, turned down, turning down, turns down, "
+    "denied, ruled out, rules out, refusing, rejecting",
     "withdrawn": "withdrew, withdrawn, cancelled, canceled, scrapped",
 }
 PARTLY = "first components, first batch, first delivery, first deliveries, first part, first units"
@@ -58,16 +59,16 @@ EQUIPMENT = {
     "surveillance systems, omnidirectional radars",
     "electronic-warfare": "jammers, jammer, gps jammers, electronic warfare systems, electronic warfare",
     "missile": "missiles, missile, missile units, missile supplies, cruise missiles, ballistic missiles, "
-    "anti-ship missiles, missile launchers, launchers, atgms, anti-tank missiles, rockets",
+    "anti-ship missiles, missile launchers, missile launcher, launchers, launcher, atgms, anti-tank missiles, rockets",
     "air-defence": "air defense system, air defence system, air defense systems, air defence systems, "
     "air-defence system, air-defense system, air defences, air defenses, anti-aircraft systems, "
     "surface-to-air missile systems, sam systems, manpads, air defense, air defence",
     "ship": "warships, warship, frigates, frigate, corvettes, corvette, submarines, submarine, patrol boats, "
     "patrol vessels, destroyers",
-    "armoured-vehicle": "tanks, battle tanks, armoured vehicles, armored vehicles, infantry fighting vehicles, "
+    "armoured-vehicle": "tanks, tank, battle tanks, armoured vehicles, armored vehicles, infantry fighting vehicles, "
     "apcs, armoured personnel carriers, armored personnel carriers",
-    "artillery": "howitzers, howitzer, artillery, artillery systems, mortars, rocket launchers, "
-    "multiple rocket launchers, artillery radars",
+    "artillery": "howitzers, howitzer, artillery, artillery systems, mortars, mortar, rocket launchers, "
+    "rocket launcher, multiple rocket launchers, multiple rocket launcher, artillery pieces",
     "small-arms": "rifles, small arms, machine guns, assault rifles, light weapons",
     "ammunition": "ammunition, shells, artillery shells, rounds, munitions, bombs",
     "engine": "engines, engine",
@@ -82,6 +83,7 @@ EQUIPMENT_HELP = {
     "military cooperation": "cooperation",
     "military instructors": "training",
 }
+GENERAL = {"military cooperation", "logistical support", "financing plan"}
 # Nouns that may follow a designation and belong to its item ("Patriot batteries", "Rafale jets").
 HEAD_NOUNS = {"batteries", "battery", "systems", "system", "units", "unit", "complexes", "complex", "variant"}
 # Words an item phrase may start with before its head ("the modern FK-3", "several Russian-made Sukhoi").
@@ -92,11 +94,17 @@ MODIFIERS = {"modern", "new", "additional", "advanced", "unspecified", "used", "
 GIVER_FIRST = {"delivered", "delivers", "handed over", "hands over", "shipped", "transferred", "supplied", "arrived",
                "have arrived", "has arrived", "will supply", "will deliver", "agreed to supply", "pledged", "promised",
                "committed", "approved", "cleared", "refused", "refuses", "rejected", "rejects", "declined",
-               "declines", "turned down", "denied"}  # fmt: skip
+               "declines", "turned down", "denied", "ruled out", "rules out", "turning down", "turns down",
+               "refusing", "rejecting"}  # fmt: skip
 # Before these a country is the one asked or dealt with, not the asker: "a letter to Moscow", "talks with France".
 TOWARD = {"to", "from", "with", "by", "toward", "towards", "through", "via"}
 # An item after these is the asker's own ("its unmanned aerial vehicles", "Venezuela's air defense"), not asked for.
+# Between "to"/"with" and the party it introduces: "to his German counterpart", "with the NATO country France".
+BETWEEN = {"the", "a", "an", "his", "her", "their", "its", "our", "country", "member", "ally", "state", "partner"}
 POSSESSIVES = {"its", "their", "his", "her", "our", "'s", "’s"}
+# A party before the cue followed by these is the one spoken to: "told an Iranian official that Caracas needs".
+ADDRESSEES = {"official", "officials", "counterpart", "counterparts", "government", "delegation", "side", "envoy",
+              "ambassador", "minister", "president", "leader", "authorities"}  # fmt: skip
 # After these a party names a kind of country, not a party to the request: "the NATO country France".
 MODIFIED = {"country", "member", "ally", "allies", "state", "partner", "partners", "nation", "members"}
 # A date right after these is when something was said or reported, not when it was asked.
@@ -104,6 +112,8 @@ REPORTING = {"said", "says", "reported", "reports", "told", "announced", "noted"
              "interview", "statement", "tweeted", "added"}  # fmt: skip
 # A cue sentence with these goes on about the request before it, however far ("also sought").
 GOING_ON = {"also", "additionally", "further", "moreover"}
+# "the request" names a request already told, it does not make one: "The request reflects lessons…".
+DEFINITE = {"the", "this", "that", "these", "those"}
 PRONOUNS = {"he", "she", "they", "it", "the", "his", "her", "their"}
 
 # Deployments: forces put somewhere. The cue, then "in/to <place>".
@@ -127,6 +137,7 @@ APPROXIMATE = {"some", "about", "around", "approximately", "roughly", "nearly", 
                "up", "least", "minimum", "maximum", "several", "dozens", "hundreds", "thousands", "few", "many",
                "estimated", "possibly", "perhaps"}  # fmt: skip
 
+HANDING = {"handed", "hands", "hand", "handing", "turned", "turns", "passed", "signed"}  # "handed over four tanks"
 TITLES = {"president", "minister", "commander", "spokesman", "spokeswoman", "spokesperson", "chief", "general",
           "admiral", "secretary", "premier", "chancellor", "king", "prince", "ambassador", "envoy", "director",
           "leader", "head", "marshal", "colonel"}  # fmt: skip
