@@ -142,7 +142,10 @@ def describe(doc, sentence, item, mentions):
     before = doc[item.start - 1].text.lower() if item.start > sentence.start else ""
     value = number_value(first.text)
     handed = before == "over" and item.start - 2 >= sentence.start and doc[item.start - 2].lower_ in words.HANDING
-    approximate = (before in words.APPROXIMATE and not handed) or first.text.lower() in words.APPROXIMATE
+    two = doc[item.start - 2 : item.start].text.lower() if item.start - 2 >= sentence.start else ""
+    approximate = (
+        (before in words.APPROXIMATE and not handed) or first.text.lower() in words.APPROXIMATE or two in words.BOUNDS
+    )
     if value is not None and not approximate:
         item.quantity = value
     helps = [m for m in mentions if m.kind == "help" and m.end <= item.start and item.start - m.end <= 12]

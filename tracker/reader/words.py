@@ -137,6 +137,7 @@ APPROXIMATE = {"some", "about", "around", "approximately", "roughly", "nearly", 
                "up", "least", "minimum", "maximum", "several", "dozens", "hundreds", "thousands", "few", "many",
                "estimated", "possibly", "perhaps"}  # fmt: skip
 
+BOUNDS = {"up to", "more than", "fewer than", "less than", "at least", "at most", "as many", "no more"}
 HANDING = {"handed", "hands", "hand", "handing", "turned", "turns", "passed", "signed"}  # "handed over four tanks"
 TITLES = {"president", "minister", "commander", "spokesman", "spokeswoman", "spokesperson", "chief", "general",
           "admiral", "secretary", "premier", "chancellor", "king", "prince", "ambassador", "envoy", "director",
