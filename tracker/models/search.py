@@ -175,8 +175,24 @@ def write_documents(request_model, item_model, ids, using="default"):
         document = search_document(summary, notes, (asked_by, asked), item_texts[pk])
         if document != current:
             stale.append(request_model(pk=pk, search_text=document))
-    request_model._default_manager.using(using).bulk_update(stale, ["search_text"], batch_size=500)
+    set_documents(request_model, [(obj.pk, obj.search_text) for obj in stale], using)
     return len(stale)
+
+
+def set_documents(model, documents, using, batch=500):
+    """UPDATE … SET search_text FROM a VALUES list, a batch a statement: bulk_update built a CASE per row."""
+    connection = connections[using]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    pair = "(%s::bigint, %s::text)" if connection.vendor == "postgresql" else "(%s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(documents), batch):
+            chunk = documents[start : start + batch]
+            cursor.execute(
+                # A VALUES list's columns are column1, column2 in both databases (SQLite takes no column aliases).
+                f"UPDATE {quote(table)} SET {quote('search_text')} = v.column2 "
+                f"FROM (VALUES {', '.join([pair] * len(chunk))}) AS v WHERE {quote(table)}.id = v.column1",
+                [value for row in chunk for value in row],
+            )
 
 
 def rebuild_sqlite_index(using="default"):
@@ -223,5 +239,5 @@ def write_deployment_documents(deployment_model, ids, using="default"):
         for pk, current, *texts in manager.filter(pk__in=ids).values_list("pk", "search_text", *DEPLOYMENT_PARTS)
         if (document := deployment_document(*texts)) != current
     ]
-    manager.bulk_update(stale, ["search_text"], batch_size=500)
+    set_documents(deployment_model, [(obj.pk, obj.search_text) for obj in stale], using)
     return len(stale)
