@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tracker.models import ArmsRequest, Citation, Delivery, Deployment, ImportKind, Person, RequestItem, Source, System
+from tracker.models.bulk import insert
 from tracker.models.equipment import variant_groups
 from tracker.models.evidence import sources_saved
-from tracker.models.history import record_each
+from tracker.models.history import record_each, written_rows
 from tracker.models.indexing import refresh_deployment_text, refresh_later, refresh_search_text
 from tracker.models.publishing import stamp_first_publication
 
@@ -231,7 +232,7 @@ class Writer:
     # ----------------------------------------------------------------- write
 
     def create(self, model, objects):
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        insert(model, objects)  # bulk_create, faster (models/bulk.py)
         if model in (Source, System, Person):  # items and citations are versioned with their record
             record_each(objects, self.user, self.reason)
 
@@ -270,15 +271,17 @@ class Writer:
                 items += self.items_for(p, obj)
             citations += self.citations_for(new_citations, obj)
         RequestItem.objects.filter(request__in=replaced).delete()  # one query a batch, not one a record
-        if updates and fields:
+        if updates:  # a record whose items or citations alone changed was changed too (its last_changed)
             for obj in updates:
                 obj.updated_at = now  # bulk_update leaves auto_now fields alone
             self.model.objects.bulk_update(updates, sorted(fields | {"updated_at"}), batch_size=BATCH)
         self.create(RequestItem, items)
-        self.create(Delivery, [Delivery(item=item, **d) for item in items for d in item.planned_deliveries])
+        deliveries = [Delivery(item=item, **d) for item in items for d in item.planned_deliveries]
+        self.create(Delivery, deliveries)
         self.create(Citation, citations)
         # One revision per touched record, with its items and citations as now written.
-        record_each(records + [obj for _, obj, *_ in to_update], self.user, self.reason)
+        known = written_rows(records, items, deliveries, citations, self.model.citation_field)
+        record_each(records + [obj for _, obj, *_ in to_update], self.user, self.reason, known=known)
         touched = [record.pk for record in records] + [obj.pk for _, obj, *_ in to_update]
         if self.model is ArmsRequest:  # bulk writes send no signals
             refresh_search_text(touched)

@@ -11,6 +11,7 @@ models/versioned.py. This module imports no model.
 
 import contextlib
 import json
+from collections import defaultdict
 
 import reversion
 from django.core import serializers
@@ -20,6 +21,8 @@ from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from reversion.models import Revision, Version
 from reversion.revisions import _get_content_type, _get_options
+
+from .bulk import insert
 
 
 @contextlib.contextmanager
@@ -39,23 +42,26 @@ def each_in_its_revision(objects, save, user=None, comment=""):
             save(obj)
 
 
-def record_each(records, user=None, comment="", using="default"):
+def record_each(records, user=None, comment="", using="default", known=None):
     """One revision per record (with its followed items and citations), written in bulk, for bulk writers.
 
-    records: saved model instances of one registered model. Returns the number of revisions written.
+    records: saved model instances of one registered model. known: {record pk: the rows it follows, in
+    related_rows' order} for records whose rows the caller has just written (an import's new deals), so
+    they are not read back. Returns the number of revisions written.
     """
     records = list(records)
     if not records:
         return 0
     model = type(records[0])
-    related = related_rows(model, [r.pk for r in records], using)
+    known = known or {}
+    related = related_rows(model, [r.pk for r in records if r.pk not in known], using) | known
     now = timezone.now()
     revisions = [Revision(date_created=now, user=user if user and user.pk else None, comment=comment) for _ in records]
-    Revision.objects.using(using).bulk_create(revisions)
+    insert(Revision, revisions, using)
     cache_referenced([*records, *(obj for rows in related.values() for obj in rows)], using)
-    rows = []
+    rows, content_types = [], {}
     for record, rev in zip(records, revisions, strict=True):
-        rows += [version_row(obj, rev.pk, using) for obj in [record, *related.get(record.pk, [])]]
+        rows += [version_row(obj, rev.pk, using, content_types) for obj in [record, *related.get(record.pk, [])]]
     insert_versions(rows, using)
     return len(revisions)
 
@@ -63,12 +69,15 @@ def record_each(records, user=None, comment="", using="default"):
 VERSION_COLUMNS = ("revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr")
 
 
-def version_row(obj, revision_id, using):
+def version_row(obj, revision_id, using, content_types):
     """A Version's columns, as version_of() would fill them, without making a model instance per row."""
-    options = _get_options(type(obj))
+    model = type(obj)
+    options = _get_options(model)
+    if model not in content_types:  # per call: content type ids may change between databases (tests)
+        content_types[model] = _get_content_type(model, using).pk
     return (
         revision_id,
-        _get_content_type(type(obj), using).pk,
+        content_types[model],
         force_str(getattr(obj, options.object_id_field)),
         using,
         options.format,
@@ -205,3 +214,19 @@ def version_of(obj, rev, using):
         serialized_data=serialized(obj, options),
         object_repr=force_str(obj),
     )
+
+
+def written_rows(records, items, deliveries, citations, field):
+    """{new record pk: its items (each with its deliveries), then its citations}, as history reads them back."""
+    rows = {record.pk: [] for record in records}
+    below = defaultdict(list)
+    for delivery in deliveries:
+        below[delivery.item_id].append(delivery)
+    for item in items:
+        if item.request_id in rows:
+            rows[item.request_id] += [item, *below[item.pk]]
+    for citation in citations:
+        owner = getattr(citation, f"{field}_id")
+        if owner in rows:
+            rows[owner].append(citation)
+    return rows
