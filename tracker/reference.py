@@ -197,5 +197,10 @@ def sync_roles(apps):
         codename__in=["view_importrun", "view_job", "view_capture", "view_linkcheck"],
     )
     ask_capture = Permission.objects.filter(content_type__app_label="tracker", codename="add_capture")
-    editors.permissions.add(*tracker_perms, *import_log, *ask_capture)
-    viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"), *import_log)
+    # Readings of articles (the review page): both read them; editors start and decide them, nobody deletes one.
+    read_readings = Permission.objects.filter(content_type__app_label="tracker", codename="view_reading")
+    decide = Permission.objects.filter(
+        content_type__app_label="tracker", codename__in=["add_reading", "change_reading"]
+    )
+    editors.permissions.add(*tracker_perms, *import_log, *ask_capture, *read_readings, *decide)
+    viewers.permissions.add(*tracker_perms.filter(codename__startswith="view_"), *import_log, *read_readings)

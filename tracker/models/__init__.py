@@ -37,6 +37,9 @@ from .places import CountryKind as CountryKind
 from .places import CountryQuerySet as CountryQuerySet
 from .publishing import Publishable as Publishable
 from .publishing import PublishableQuerySet as PublishableQuerySet
+from .readings import Decision as Decision
+from .readings import Reading as Reading
+from .readings import ReadingState as ReadingState
 from .requests import ArmsRequest as ArmsRequest
 from .requests import ArmsRequestQuerySet as ArmsRequestQuerySet
 from .requests import Channel as Channel

@@ -40,6 +40,7 @@ UNWATCHED = {
     "tracker_importrun": "the import log is admin-only",
     "tracker_job": "background jobs are admin-only",
     "tracker_stagedfile": "files waiting for a job are admin-only",
+    "tracker_reading": "readings are admin-only",
     "tracker_dataversion": "the version itself",
     **dict.fromkeys(
         [

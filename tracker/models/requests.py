@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints
+from tracker.dates import DatePrecision, format_partial, normalise, partial_date_constraints, period_end
 
 from .base import choices_constraint, estimate_has_value, non_negative
 from .equipment import EquipmentType, System
@@ -70,6 +70,31 @@ class ArmsRequestQuerySet(PublishableQuerySet):
     def for_detail(self):
         """for_list(), and each item's deliveries by year (one query more)."""
         return self.for_list().prefetch_related("items__deliveries")
+
+    def possible_duplicates(self, requester, supplier, date=None, precision="", systems=(), source=None):
+        """Requests that may record the same event: the same pair at an overlapping date (either date unknown
+        counts as overlapping), the same requester asking for one of these systems, or one citing this source.
+
+        Dates are stored as the first day of their period, so a stored period ends on or after our start
+        exactly when its first day is on or after the first day of our start's period at its precision.
+        """
+        same_pair = Q(requester=requester, supplier=supplier)
+        if date is not None:
+            start = normalise(date, precision)
+            ends_after_start = (
+                Q(date_precision=DatePrecision.DAY, date__gte=start)
+                | Q(date_precision=DatePrecision.MONTH, date__gte=start.replace(day=1))
+                | Q(date_precision=DatePrecision.YEAR, date__gte=start.replace(month=1, day=1))
+            )
+            end = period_end(start, precision or DatePrecision.DAY)
+            same_pair &= Q(date__isnull=True) | (Q(date__lte=end) & ends_after_start)
+        found = same_pair
+        if systems:
+            asked = RequestItem.objects.filter(request=models.OuterRef("pk"), system__in=systems)
+            found |= Q(models.Exists(asked), requester=requester)
+        if source is not None and source.pk:
+            found |= Q(models.Exists(Citation.objects.filter(request=models.OuterRef("pk"), source=source)))
+        return self.filter(found)
 
     def matching(self, text):
         """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py).
