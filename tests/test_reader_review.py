@@ -152,9 +152,16 @@ def test_accepting_twice_writes_once(editor_client, reading):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_curators_accepting_at_once_write_once(demo, editor):
-    from tests.conftest import user_in
+def test_two_curators_accepting_at_once_write_once():
+    from django.apps import apps
 
+    from tests.conftest import user_in
+    from tracker import reference
+    from tracker.samples.demo import load_demo
+
+    reference.load_all(apps)  # a transactional test may start from tables another one emptied
+    load_demo()
+    editor = user_in("editors", "edna")
     clients = [Client(), Client()]
     for client, user in zip(clients, (editor, user_in("editors", "otto")), strict=True):
         client.force_login(user)

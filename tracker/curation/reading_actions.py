@@ -95,7 +95,7 @@ def decide(reading, review, user):
         if accepted:
             locked.source = review.source_form.save()
         grade = review.source_form.cleaned_data.get("credibility") if accepted else None
-        stamp = {"by": user.get_username(), "at": timezone.now().isoformat(timespec="seconds")}
+        stamp = {"by": user.get_username(), "at": timezone.now().strftime("%Y-%m-%d %H:%M UTC")}
         for proposal in todo:
             record = None
             if proposal in accepted:

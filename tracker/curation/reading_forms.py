@@ -48,13 +48,13 @@ class IntakeForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-        help_text="Pasted. `Title:`, `Outlet:`, `URL:`, `Published:` lines and a blank line before it are read.",
+        help_text="Pasted. Title:, Outlet:, URL: and Published: lines, then a blank line, before it are read too.",
     )
     file = forms.FileField(label="or a file", required=False, help_text="A saved page (.html) or text (.txt), 2 MB.")
     outlet = forms.CharField(max_length=160, required=False, help_text="Otherwise taken from the page.")
-    title = forms.CharField(max_length=300, required=False)
+    title = forms.CharField(max_length=300, required=False, widget=forms.TextInput(attrs={"size": 70}))
     author = forms.CharField(max_length=200, required=False)
-    published = PartialDateField(required=False, label="Published")
+    published = PartialDateField(required=False, label="Published", help_text="2025, 2025-10 or 2025-10-31.")
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -114,6 +114,8 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.country_fields:
             self.fields[name].choices = [("", "— choose —"), *countries]
+        if "date" in self.fields:
+            self.fields["date"].widget.attrs["placeholder"] = "none given"
 
     @property
     def chosen(self):
@@ -145,8 +147,8 @@ class RequestForm(ProposalForm):
 
     requester = forms.TypedChoiceField(coerce=int, label="Requester")
     supplier = forms.TypedChoiceField(coerce=int, label="Asked country")
-    date = PartialDateField(required=False)
-    date_precision = forms.ChoiceField(choices=PRECISIONS, required=False, label="precision")
+    date = PartialDateField(required=False, help_text="")
+    date_precision = forms.ChoiceField(choices=PRECISIONS, required=False, label="Date precision")
     status = forms.ChoiceField(choices=RequestStatus.choices)
     channel = forms.ChoiceField(choices=Channel.choices)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
