@@ -22,7 +22,7 @@ from django.utils.encoding import force_str, is_protected_type
 from reversion.models import Revision, Version
 from reversion.revisions import _get_content_type, _get_options
 
-from .bulk import insert
+from .bulk import copy_rows, insert
 
 
 @contextlib.contextmanager
@@ -89,6 +89,8 @@ def version_row(obj, revision_id, using, content_types):
 def insert_versions(rows, using, batch=500):
     """Plain INSERTs of the version rows: bulk_create prepared each of 150,000 values field by field."""
     table = Version._meta.db_table
+    if connections[using].vendor == "postgresql":
+        return copy_rows(table, VERSION_COLUMNS, rows, using)
     columns = ", ".join(connections[using].ops.quote_name(c) for c in VERSION_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(VERSION_COLUMNS)) + ")"
     with connections[using].cursor() as cursor:

@@ -183,7 +183,19 @@ def set_documents(model, documents, using, batch=500):
     """UPDATE … SET search_text FROM a VALUES list, a batch a statement: bulk_update built a CASE per row."""
     connection = connections[using]
     table, quote = model._meta.db_table, connection.ops.quote_name
-    pair = "(%s::bigint, %s::text)" if connection.vendor == "postgresql" else "(%s, %s)"
+    if connection.vendor == "postgresql" and documents:  # one COPY and one UPDATE, however many
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS tracker_new_documents (pk bigint, document text)")
+            cursor.execute("TRUNCATE tracker_new_documents")
+            with cursor.cursor.copy("COPY tracker_new_documents (pk, document) FROM STDIN") as copy:
+                for row in documents:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {quote('search_text')} = d.document "
+                f"FROM tracker_new_documents d WHERE {quote(table)}.id = d.pk"
+            )
+        return
+    pair = "(%s, %s)"
     with connection.cursor() as cursor:
         for start in range(0, len(documents), batch):
             chunk = documents[start : start + batch]
