@@ -31,7 +31,7 @@ setup: $(VENV)/.runtime .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py ensure_admin --port $(PORT)
 
 # The web server and a background worker (imports and other long work run there); one Ctrl-C stops both.
 run: setup

@@ -66,3 +66,8 @@ def test_load_demo_command_reports_counts(capsys):
     assert "4 requests, 4 deployments" in capsys.readouterr().out
     call_command("load_demo")
     assert "0 requests, 0 deployments" in capsys.readouterr().out
+
+
+def test_ensure_admin_names_the_port_the_site_is_served_on(capsys, password_file):
+    call_command("ensure_admin", port=8050)  # make run PORT=8050
+    assert "log in at http://127.0.0.1:8050/admin/" in capsys.readouterr().out

@@ -18,10 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("DJANGO_ADMIN_USER", "admin"))
+        parser.add_argument("--port", type=int, default=8000, help="The port the site is served on (make run's PORT).")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, port, **options):
         User = get_user_model()
-        url = "http://127.0.0.1:8000/admin/"
+        url = f"http://127.0.0.1:{port}/admin/"
         user = User.objects.filter(is_superuser=True).order_by("id").first()
         if user is None:
             password = os.environ.get("DJANGO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
