@@ -210,19 +210,24 @@ def test_query_counts(client, data, django_assert_num_queries, url, queries, mak
 
 
 @pytest.mark.parametrize(
-    ("page", "feed"),
+    ("page", "feed", "subscribe"),
     [
-        ("/requests/?country=VE&type=uav&sort=date", "/requests/feed/?country=VE&amp;type=uav"),
-        ("/deployments/?country=US&sort=status", "/deployments/feed/?country=US"),
-        ("/requests/", "/requests/feed/"),
+        (
+            "/requests/?country=VE&type=uav&sort=date",
+            "/requests/feed/?country=VE&amp;type=uav",
+            "/requests/subscribe/?country=VE&amp;type=uav",
+        ),
+        ("/deployments/?country=US&sort=status", "/deployments/feed/?country=US", "/deployments/subscribe/?country=US"),
+        ("/requests/", "/requests/feed/", "/requests/subscribe/"),
     ],
 )
-def test_list_pages_offer_their_feed(client, data, page, feed):
+def test_list_pages_offer_their_feed(client, data, page, feed, subscribe):
+    """Feed readers find the feed in the page's head; a person's "Subscribe" leads to the page that explains it."""
     html = client.get(page).content.decode()
     assert re.search(
         rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">', html
     )
-    assert re.search(rf'<a class="subscribe" href="{re.escape(feed)}" type="application/atom\+xml"', html)
+    assert re.search(rf'<a class="subscribe" href="{re.escape(subscribe)}"', html)
 
 
 def test_no_feed_is_offered_for_a_bad_filter(client, data):

@@ -1,4 +1,6 @@
-"""Atom feeds of any filter: /requests/feed/?country=VE&type=uav and /deployments/feed/?… (README "Feeds").
+"""Atom feeds of any filter: /requests/feed/?country=VE&type=uav and /deployments/feed/?… (README "Feeds"),
+and the page a person reaches by "Subscribe": /requests/subscribe/?country=VE says what a feed is and gives
+the feed's address to copy into a feed reader.
 
 The list's own FilterSet reads the query string, so a feed holds exactly the records its page lists (a bad
 parameter is the same 400, naming it). Entries are the latest FEED_ENTRIES published records, the most
@@ -12,9 +14,11 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.http import QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
+from django.views.decorators.http import require_safe
 
 from tracker.models import ArmsRequest, Deployment
 
@@ -47,6 +51,7 @@ class SafeAtom1Feed(Atom1Feed):
 
 
 FEED_ENTRIES = 50
+LATEST_SHOWN = 5  # entries the subscribe page shows, so a person sees what the feed will bring
 # RFC 4151: tag:<authority>,<date>:<specific>. Fixed, not the serving host: an entry keeps its id
 # whichever address the feed is read from, and a record keeps its uid across databases.
 TAG = "tag:arms-request-tracker,2025:"
@@ -210,3 +215,31 @@ def item_words(item):
 
 def shorten(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+FEEDS = {"request": RequestFeed, "deployment": DeploymentFeed}
+
+
+@require_safe
+def subscribe(request, noun):
+    """The page "Subscribe" and "Follow Venezuela" lead to: what a feed is, the feed's address to copy (a button,
+    assets/js/copy.js), and its latest entries. Its head names the feed, so a reader given this page finds it."""
+    feed = FEEDS[noun]()
+    try:
+        selection = feed.get_object(request)
+    except BadFilter as bad:
+        return error_page(request, bad.errors)
+    feed_path = feed.feed_url(selection)
+    latest = feed.items(selection)[:LATEST_SHOWN]
+    context = {
+        "noun": noun,
+        "title": feed.title(selection),
+        "heading": feed.heading,
+        "described": describe(selection.filterset),
+        "feed_path": feed_path,
+        "feed_url": request.build_absolute_uri(feed_path),
+        "list_url": feed.link(selection),
+        "entries": FEED_ENTRIES,
+        "latest": [(record, feed.item_title(record)) for record in latest],
+    }
+    return render(request, "tracker/subscribe.html", context)

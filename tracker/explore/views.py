@@ -61,7 +61,17 @@ def choices_context(request, filterset):
         "types": EquipmentType.objects.only("name", "slug"),
         "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
+        "in_use": filters_in_use(request, filterset),
     }
+
+
+def filters_in_use(request, filterset):
+    """[(label, values as typed)] of the filters the query string sets: the folded filter panel names them."""
+    return [
+        (filterset.filters[name].label, ", ".join(value for value in request.GET.getlist(name) if value))
+        for name in filterset.filters
+        if name != "sort" and any(request.GET.getlist(name))
+    ]
 
 
 def list_page(request, template, filterset_class, queryset):
