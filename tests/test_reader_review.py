@@ -276,3 +276,25 @@ def test_a_url_makes_or_reuses_its_source(editor_client, demo):
     assert reading.source.url == "https://news.example.org/venezuela" and reading.job.kind == "reader-read"
     editor_client.post(ADD, {"url": "https://news.example.org/venezuela"})
     assert Source.objects.filter(url="https://news.example.org/venezuela").count() == 1
+
+
+def test_a_url_is_fetched_read_and_captured(editor_client, demo, settings):
+    from tests import evidence_server
+
+    server = evidence_server.start()
+    try:
+        settings.EVIDENCE_CAPTURE = True
+        settings.EVIDENCE_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
+        url = f"http://127.0.0.1:{server.server_port}/article"
+        assert editor_client.post(ADD, {"url": url}).status_code == 302
+        jobs = finish_jobs()
+    finally:
+        server.shutdown()
+    assert {job.kind: job.state for job in jobs} == {"evidence-capture": "done", "reader-read": "done"}
+    reading = Reading.objects.get()
+    assert reading.state == ReadingState.READ and reading.title.startswith("Maduro asks Moscow for radars")
+    assert (reading.published.isoformat(), reading.published_precision) == ("2025-10-31", "day")
+    assert reading.source.captures.get().state == "captured"
+    first = reading.proposal["requests"][0]
+    assert (first["requester"]["code"], first["supplier"]["code"]) == ("VE", "RU")
+    assert reading.body[first["quote"]["start"] : first["quote"]["end"]] == first["quote"]["text"]
