@@ -40,6 +40,43 @@ def parse_partial(text, shape="loose"):
     return datetime.date(year, month or 1, day or 1), precision
 
 
+MONTH_NAMES = (
+    {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+WRITTEN = [
+    # October 2025, Oct 2025, Oct. 2025
+    (re.compile(r"([a-z]+)\.?,? (\d{4})"), lambda m: (None, m[1], m[2])),
+    # 31 October 2025, 31 Oct. 2025
+    (re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})"), lambda m: (m[1], m[2], m[3])),
+    # October 31, 2025
+    (re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})"), lambda m: (m[2], m[1], m[3])),
+]
+WRITTEN_FORMS = "2025, 2025-10, October 2025, Oct 2025, 2025-10-31, 31 October 2025 or October 31, 2025"
+
+
+def parse_written(text):
+    """A date as people write it, with the precision it carries: '2025', 'Oct 2025', '31 October 2025',
+    and the ISO forms. Anything vaguer ('mid-2023', 'summer 2022') or impossible raises ValueError."""
+    text = re.sub(r"\s+", " ", text.strip())
+    try:
+        return parse_partial(text)
+    except NotADate:
+        pass
+    lowered = text.lower()
+    for pattern, parts in WRITTEN:
+        match = pattern.fullmatch(lowered)
+        if match and match.group(0):
+            day, month_name, year = parts(match)
+            month = MONTH_NAMES.get(month_name)
+            if month is None:
+                break
+            date = datetime.date(int(year), month, int(day) if day else 1)  # ValueError when impossible
+            return date, DatePrecision.DAY if day else DatePrecision.MONTH
+    raise NotADate(text)
+
+
 def normalise(date, precision):
     """The first day of the period a partial date stands for."""
     if date is None:

@@ -1,4 +1,4 @@
-"""Dates typed as sources give them: "2022", "2022-10" or "2022-10-18", the precision inferred.
+"""Dates typed as sources give them: "2022", "Oct 2022", "2022-10", "18 October 2022", the precision inferred.
 
 A date field of the admin forms becomes one text field shown in ISO at the record's precision. Left
 empty, the precision is what was typed; chosen, it must not claim more than was typed ("2022" is not a
@@ -7,7 +7,7 @@ day), and a full date with precision month or year keeps only its month or year,
 
 from django import forms
 
-from tracker.dates import DatePrecision, iso_partial, parse_partial
+from tracker.dates import WRITTEN_FORMS, DatePrecision, NotADate, iso_partial, parse_written
 
 # date field -> its precision field, on every model that has one
 PAIRS = {
@@ -17,7 +17,7 @@ PAIRS = {
     "end_date": "end_precision",
 }
 FINENESS = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
-ACCEPTED = "Type a year (2022), a month (2022-10) or a day (2022-10-18)."
+ACCEPTED = f"Type a date as the source gives it: {WRITTEN_FORMS}."
 
 
 class PartialDateField(forms.CharField):
@@ -25,16 +25,21 @@ class PartialDateField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", ACCEPTED + " Leave the precision empty to use the one you typed.")
-        super().__init__(max_length=10, widget=forms.TextInput(attrs={"placeholder": "2025-10", "size": 10}), **kwargs)
+        # Long enough for "31 September 2025": cutting what was typed named a date nobody typed.
+        super().__init__(max_length=40, widget=forms.TextInput(attrs={"placeholder": "Oct 2025", "size": 16}), **kwargs)
 
     def to_python(self, value):
         text = super().to_python(value).strip()
         if not text:
             return None
         try:
-            return parse_partial(text)
+            return parse_written(text)
+        except NotADate:
+            raise forms.ValidationError(
+                f"“{text}” is not a date we can read, or is vaguer than a year. {ACCEPTED}"
+            ) from None
         except ValueError:
-            raise forms.ValidationError(f"“{text}” is not a date. {ACCEPTED}") from None
+            raise forms.ValidationError(f"“{text}” is not a day of the calendar. {ACCEPTED}") from None
 
     def has_changed(self, initial, data):
         try:
