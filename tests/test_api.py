@@ -332,7 +332,7 @@ def test_cors_lets_any_origin_read_the_api_only(client, data):
 def test_json_lines_by_accept_header_and_head(client, data, django_assert_max_num_queries):
     response = client.get("/api/deployments/", headers={"Accept": "application/jsonl"})
     assert len(lines(response)) == Deployment.objects.published().count()
-    assert response["Content-Disposition"].startswith('inline; filename="deployments-')
+    assert response["Content-Disposition"].startswith('inline; filename="deployments_')
     client.head("/api/requests.jsonl")  # the first at this data version reads the lines for their ETag
     with django_assert_max_num_queries(1):
         head = client.head("/api/requests.jsonl")

@@ -111,11 +111,12 @@ def test_neutralise(value, cell):
 def test_file_names_say_what_they_hold(client, data):
     today = datetime.date.today().isoformat()
     name = client.get("/requests.csv?requester=ve")["Content-Disposition"]
-    assert name == f'attachment; filename="requests-VE-{today}.csv"'
+    assert name == f'attachment; filename="requests_requester-ve_{today}.csv"'  # as typed
     name = client.get("/requests.csv?supplier=RU&supplier=CN&type=uav&date_from=2025")["Content-Disposition"]
-    assert name == f'attachment; filename="requests-RU+CN-uav-date_from-2025-01-01-{today}.csv"'
-    assert client.get("/deployments.csv")["Content-Disposition"] == f'attachment; filename="deployments-{today}.csv"'
-    assert client.get("/matrix.csv?type=uav")["Content-Disposition"] == f'attachment; filename="matrix-uav-{today}.csv"'
+    assert name == f'attachment; filename="requests_supplier-RU+CN_type-uav_from-2025_{today}.csv"'
+    assert client.get("/deployments.csv")["Content-Disposition"] == f'attachment; filename="deployments_{today}.csv"'
+    name = client.get("/matrix.csv?type=uav")["Content-Disposition"]
+    assert name == f'attachment; filename="matrix_type-uav_{today}.csv"'
 
 
 def test_deployments_csv(client, data):

@@ -182,7 +182,7 @@ def test_the_csv_are_the_pages_rows_with_guarded_cells(client, data, countries, 
     assert ["'@SUM(1)", "shahed-136", "UAV / drone", "'-1+1", "", "", "1", "0"] in [row[:8] for row in rows]
     assert ["Su-30MK2", "su-30mk2", "Combat aircraft", "", "Russia", "RU", "1", "0"] in [row[:8] for row in rows]
     assert client.get("/countries.csv?region=Americas")["Content-Disposition"].startswith(
-        'attachment; filename="countries-Americas-'
+        'attachment; filename="countries_region-Americas_'
     )
 
 

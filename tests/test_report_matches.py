@@ -171,7 +171,7 @@ def test_citations_csv_is_named_for_its_filter_and_streams_in_chunks(
 ):
     today = datetime.date.today().isoformat()
     response = client.get("/citations.csv?requester=VE")
-    assert response["Content-Disposition"] == f'attachment; filename="citations-VE-{today}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="citations_requester-VE_{today}.csv"'
     monkeypatch.setattr(reports.streaming, "CHUNK", 2)
     everything = ArmsRequest.objects.published().count()
     assert everything == 5

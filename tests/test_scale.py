@@ -139,6 +139,8 @@ def expected_rows(queryset, base_url, item_filters=None):
             sources,
             min((c.source.reliability for c in cited), default=""),
             min((c.credibility for c in cited), default=None),
+            r.published_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            r.updated_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             f"{base_url}/requests/{r.pk}/",
         ]
         if not items[r.pk]:

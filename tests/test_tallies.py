@@ -117,11 +117,17 @@ def filterset(query):
 
 
 def live_totals():
-    requests = ArmsRequest.objects.published()
+    requests, deployments = ArmsRequest.objects.published(), Deployment.objects.published()
     return {
         "request_count": requests.count(),
-        "deployment_count": Deployment.objects.published().count(),
-        "country_count": requests.order_by().values("requester").union(requests.order_by().values("supplier")).count(),
+        "deployment_count": deployments.count(),
+        "country_count": len(  # as /countries/ lists them: named by a request or a deployment
+            {*requests.values_list("requester", flat=True), *requests.values_list("supplier", flat=True)}
+            | {
+                *deployments.values_list("country", flat=True),
+                *deployments.exclude(host_country=None).values_list("host_country", flat=True),
+            }
+        ),
     }
 
 

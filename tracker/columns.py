@@ -62,6 +62,8 @@ REQUEST_COLUMNS = [
     "sources",
     "best_reliability",
     "best_credibility",
+    "first_published",
+    "last_changed",
     "url",
 ]
 
@@ -73,8 +75,13 @@ OPTIONAL_REQUEST_COLUMNS = ["date_estimated", "quantity_asked_estimated", "quant
 # holds: the importer never reads it, and a file without it imports the same.
 OPTIONAL_REQUEST_COLUMNS += ["item_matched"]
 
+# The record's own times (UTC, to the second: 2025-10-31T09:30:00Z), so a reader can say which version they
+# cite: when it was first published, when it was last changed. The database keeps them; the importer ignores them.
+RECORD_TIMES = ["first_published", "last_changed"]
+OPTIONAL_REQUEST_COLUMNS += RECORD_TIMES
+
 # Added later: files exported before it still import (precision not stated).
-OPTIONAL_DEPLOYMENT_COLUMNS = ["location_precision"]
+OPTIONAL_DEPLOYMENT_COLUMNS = ["location_precision", *RECORD_TIMES]
 
 
 DEPLOYMENT_COLUMNS = [
@@ -104,7 +111,19 @@ DEPLOYMENT_COLUMNS = [
     "sources",
     "best_reliability",
     "best_credibility",
+    "first_published",
+    "last_changed",
     "url",
+]
+
+
+# /requests-by-record.csv: one row per request, its items in one cell (export only: the importer reads items
+# from /requests.csv's rows, and refuses this file for lacking its item columns).
+REQUEST_RECORD_COLUMNS = [
+    *REQUEST_COLUMNS[: REQUEST_COLUMNS.index("equipment_type")],
+    "items",  # each item as "Su-30MK2 (Combat aircraft, Repair / overhaul)", quantity first when known, "; " between
+    "item_count",
+    *REQUEST_COLUMNS[REQUEST_COLUMNS.index("summary") :],
 ]
 
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("requests/feed/", feeds.RequestFeed(), name="request-feed"),
     path("requests/subscribe/", feeds.subscribe, {"noun": "request"}, name="request-subscribe"),
     path("requests.csv", views.request_csv, name="request-csv"),
+    path("requests-by-record.csv", views.request_record_csv, name="request-record-csv"),
     path("citations.csv", citations.citation_csv, name="citation-csv"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("matrix/", views.matrix, name="matrix"),

@@ -41,7 +41,7 @@ def test_filter_open_follow_matrix_and_download(page, site, shoot):
     with page.expect_download() as info:
         page.get_by_role("link", name="Download CSV").click()
     download = info.value
-    assert download.suggested_filename.startswith("requests-RU-su-30mk2-")
+    assert download.suggested_filename.startswith("requests_supplier-ru_system-su-30mk2_")  # as typed
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert {row["asked_country_iso2"] for row in rows} == {"RU"}
     assert [row["description"] for row in rows] == [

@@ -37,6 +37,8 @@ def partial(date, precision):
 
 PARTIAL_DATE = "A date at its precision: 2025-10-17 (day), 2025-10 (month) or 2025 (year); null if not reported."
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # to the second, in UTC (TIME_ZONE), as sql.Dialect.timestamp() writes it
+FIRST_PUBLISHED = "When the record was first published (UTC); kept if it is unpublished and published again."
+LAST_CHANGED = "When the record was last changed (UTC): an edit, a revert or an import that changed it."
 PRECISION = {"choices": DatePrecision.choices, "allow_null": True, "help_text": "day, month or year"}
 
 
@@ -154,6 +156,8 @@ class RequestSerializer(serializers.Serializer):
     url = Link()
     html_url = Link()
     record_uid = serializers.UUIDField(help_text="The record's key in every database (the CSV's record_uid).")
+    first_published = serializers.DateTimeField(format=TIMESTAMP, help_text=FIRST_PUBLISHED)
+    last_changed = serializers.DateTimeField(format=TIMESTAMP, help_text=LAST_CHANGED)
     requester = CountryRef()
     supplier = CountryRef(help_text="The country asked.")
     requested_by = PersonRef(allow_null=True)
@@ -176,6 +180,8 @@ class DeploymentSerializer(serializers.Serializer):
     url = Link()
     html_url = Link()
     record_uid = serializers.UUIDField()
+    first_published = serializers.DateTimeField(format=TIMESTAMP, help_text=FIRST_PUBLISHED)
+    last_changed = serializers.DateTimeField(format=TIMESTAMP, help_text=LAST_CHANGED)
     country = CountryRef(help_text="The deploying country.")
     host_country = CountryRef(allow_null=True)
     equipment_type = TypeRef(allow_null=True)

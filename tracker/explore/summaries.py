@@ -175,11 +175,13 @@ def index_columns(kind):
 
 def totals(matrix):
     """The home page's figures, the matrix's totals among them: published requests and deployments, and the
-    countries on either side of a request."""
+    countries and parties they name (either side of a request, deploying or hosting), as /countries/ lists them."""
+    deployments = DeploymentTally.objects.sum_by("country", "host")  # host 0: none
+    named = {country for pair in deployments for country in pair if country}
     return {
         "request_count": matrix.total,
-        "deployment_count": DeploymentTally.objects.total(),
-        "country_count": len(set(matrix.row_totals) | set(matrix.column_totals)),
+        "deployment_count": sum(deployments.values()),
+        "country_count": len(set(matrix.row_totals) | set(matrix.column_totals) | named),
     }
 
 

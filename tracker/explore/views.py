@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System, count_up_to
+from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System
 
 from . import pagination, reports, summaries
 from .filters import DeploymentFilter, RequestFilter
@@ -74,16 +74,18 @@ def filters_in_use(request, filterset):
     ]
 
 
-def list_page(request, template, filterset_class, queryset):
+def list_page(request, template, filterset_class, queryset, sizes=reports.one_row_each):
+    """sizes(page, rows, cap, whole): (records, rows of the list's CSV), the links say both (reports/sizes.py)."""
     filterset, rows, errors = apply(filterset_class, request, queryset)
     page = paginate(request, filterset, rows, errors)
     whole = errors or not (page.has_previous or page.has_next)  # the whole set is on this page: no need to count it
-    count = len(page) if whole else count_up_to(rows, COUNT_CAP)
+    count, csv_rows = sizes(page, rows, COUNT_CAP, whole)
     context = {
         "filter": filterset,
         "page": page,
         "errors": errors,
         "count": count,
+        "csv_rows": csv_rows,
         "count_cap": COUNT_CAP,
         **choices_context(request, filterset),
     }
@@ -131,7 +133,8 @@ def home(request):
 
 
 def request_list(request):
-    return list_page(request, "tracker/request_list.html", RequestFilter, ArmsRequest.objects.published().for_list())
+    requests = ArmsRequest.objects.published().for_list()
+    return list_page(request, "tracker/request_list.html", RequestFilter, requests, sizes=reports.one_row_per_item)
 
 
 def request_summary(request):
@@ -157,6 +160,12 @@ def request_csv(request):
         ArmsRequest.objects.published(),
         reports.request_report,
     )
+
+
+def request_record_csv(request):
+    """The same requests as /requests.csv, one row per request (its items in one cell)."""
+    published = ArmsRequest.objects.published()
+    return csv_response(request, "requests-by-record", RequestFilter, published, reports.record_report)
 
 
 def request_detail(request, pk):

@@ -129,7 +129,7 @@ class Publishable(models.Model):
         help_text="Stable key from an import or the demo load (e.g. sipri:12345); empty for hand-entered records.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True)  # also set by bulk imports (intake/writing.py) and generate_data
 
     # Set by an admin form to the number of citations it is about to save, so the
     # rule below sees citations added in the same submission.
@@ -137,6 +137,13 @@ class Publishable(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def changed_at(self):
+        """When the record was last changed (saved by a curator or an import; a revert restores the time of the
+        version it restores, to the millisecond): what the pages, the API (last_changed) and the CSV call
+        "last changed", beside published_at ("first published")."""
+        return self.updated_at
 
     # Summaries of the (prefetched) citations, for lists and CSV rows.
     def cited_sources(self):

@@ -11,7 +11,10 @@ formula are neutralised; numbers stay numbers.
 from tracker.columns import CITATION_COLUMNS as CITATION_COLUMNS
 from tracker.columns import DEPLOYMENT_COLUMNS as DEPLOYMENT_COLUMNS
 from tracker.columns import REQUEST_COLUMNS as REQUEST_COLUMNS
+from tracker.columns import REQUEST_RECORD_COLUMNS as REQUEST_RECORD_COLUMNS
 
+from .by_record import RecordReport as RecordReport
+from .by_record import record_report as record_report
 from .cells import neutralise as neutralise
 from .citations import citation_report as citation_report
 from .deployments import deployment_report as deployment_report
@@ -19,6 +22,8 @@ from .requests import RequestReport as RequestReport
 from .requests import copy_blocks as copy_blocks
 from .requests import request_report as request_report
 from .requests import sql_rows as sql_rows
+from .sizes import one_row_each as one_row_each
+from .sizes import one_row_per_item as one_row_per_item
 from .streaming import filename_for as filename_for
 from .streaming import report_transaction as report_transaction
 from .streaming import stream_csv as stream_csv

@@ -4,6 +4,8 @@ Each rule twice, in Python (neutralise) and in SQL (Neutralise, Label, …), so 
 the database reads the same as one formatted here.
 """
 
+import datetime
+
 from django.db.models import F, Func, TextField
 
 from tracker.columns import FORMULA_SIGNS, SKIPPED, guard
@@ -22,6 +24,14 @@ def neutralise(value):
     if kind is int or kind is float:
         return value
     return neutralise(str(value))
+
+
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # UTC, to the second: as the API writes first_published and last_changed
+
+
+def timestamp(value):
+    """A record's time (first published, last changed) as the CSV writes it: 2025-10-31T09:30:00Z; '' for none."""
+    return value.astimezone(datetime.UTC).strftime(TIMESTAMP) if value else ""
 
 
 # Labels looked up once, not per row: the CSV is written at tens of thousands of rows a second.
@@ -73,6 +83,20 @@ class PartialDate(Func):
             f"SUBSTR(CAST({date} AS TEXT), 1, CASE {precision} WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END)",
             (*date_params, *precision_params),
         )
+
+
+class IsoTimestamp(Func):
+    """timestamp() in SQL (the API's sql.Dialect.timestamp); NULL stays NULL, an empty cell."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {sql})", params  # Django stores UTC text; % doubled
 
 
 class UuidText(Func):

@@ -7,7 +7,7 @@ from tracker.dates import iso_partial
 from tracker.models import Citation
 
 from . import streaming
-from .cells import DEPLOYMENT_STATUSES
+from .cells import DEPLOYMENT_STATUSES, timestamp
 from .streaming import chunks, csv_download, csv_lines, detail_url, in_report_transaction
 
 
@@ -58,12 +58,15 @@ def deployment_rows(queryset, base_url):
         "end_precision",
         "status",
         "purpose",
+        "published_at",
+        "updated_at",
     ).iterator(chunk_size=streaming.CHUNK)  # streaming.CHUNK read per call: tests shrink it
     for chunk in chunks(deployments):
         citations = citations_by_record("deployment", [row[0] for row in chunk], using=queryset.db)
         for row in chunk:
             (pk, uid, country, iso2, kind, system, unit, description, quantity, personnel, location, region) = row[:12]
-            (host, host_iso2, lat, lon, lat_lon_p, start, start_p, end, end_p, status, purpose) = row[12:]
+            (host, host_iso2, lat, lon, lat_lon_p, start, start_p, end, end_p, status, purpose) = row[12:23]
+            published_at, changed_at = row[23:]
             yield [
                 pk,
                 str(uid),
@@ -89,6 +92,8 @@ def deployment_rows(queryset, base_url):
                 DEPLOYMENT_STATUSES.get(status, status),
                 purpose,
                 *citations.get(pk, NO_CITATION),
+                timestamp(published_at),
+                timestamp(changed_at),
                 url.format(pk),
             ]
 

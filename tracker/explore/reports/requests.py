@@ -13,6 +13,7 @@ from .cells import (
     CHANNELS,
     HELP_KINDS,
     REQUEST_STATUSES,
+    IsoTimestamp,
     Label,
     Neutralise,
     PartialDate,
@@ -95,6 +96,7 @@ class RequestReport:
     """
 
     FIRST = 100  # records in the quick first part
+    columns = REQUEST_COLUMNS
 
     def __init__(self, queryset, base_url, item_filters=None):
         self.queryset, self.base_url = queryset, base_url
@@ -122,7 +124,8 @@ class RequestReport:
                 (name, tuple(sorted(value.items())) if isinstance(value, dict) else tuple(o.pk for o in value))
                 for name, value in sorted(self.item_filters.items())
             )
-            key = (using, connections[using].vendor, sql, tuple(params), part, self.FIRST, self.base_url, items)
+            shape = type(self).__name__  # one row per item, or per record (by_record.py)
+            key = (shape, using, connections[using].vendor, sql, tuple(params), part, self.FIRST, self.base_url, items)
             hash(key)
         except (EmptyResultSet, TypeError):
             return None
@@ -140,7 +143,7 @@ class RequestReport:
             sql, params = inner.query.get_compiler(using=inner.db).as_sql()
         except EmptyResultSet:  # a filter Django knows matches nothing (?q= with no match): same columns, no rows
             none = self.queryset.model._base_manager.using(self.queryset.db).filter(pk__lt=0, pk__gt=0)
-            return RequestReport(none.order_by(*self.queryset.query.order_by), self.base_url).build(part)
+            return type(self)(none.order_by(*self.queryset.query.order_by), self.base_url).build(part)
         return self.outer(sql, tuple(params))
 
     def ordering(self):
@@ -180,6 +183,8 @@ class RequestReport:
             x_status=Label("status", REQUEST_STATUSES),
             x_summary=Neutralise(F("summary")),
             **request_citations(),
+            x_published=IsoTimestamp("published_at"),
+            x_changed=IsoTimestamp("updated_at"),
             **{f"x_sort{i}": F(path) for i, (path, _) in enumerate(ordering)},
         ).values_list(*REQUEST_INNER, *(f"x_sort{i}" for i in range(len(ordering))))
 
@@ -195,7 +200,7 @@ class RequestReport:
             f"SELECT {request_cells}, {type_name}, {system}, {description}, {help_kind}, {yes_no('i.hedged')}, "
             f"i.quantity_requested, {yes_no('i.quantity_requested_estimated')}, "
             f"i.quantity_delivered, {yes_no('i.quantity_delivered_estimated')}, ({item_deliveries()}), {matched}, "
-            "r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, "
+            "r.x_summary, r.x_sources, r.x_reliability, r.x_credibility, r.x_published, r.x_changed, "
             "%s || CAST(r.x_id AS TEXT) || %s "
             f"FROM ({inner_sql}) r "
             "LEFT JOIN tracker_requestitem i ON i.request_id = r.x_id "
@@ -233,6 +238,8 @@ REQUEST_INNER = [
     "x_sources",
     "x_reliability",
     "x_credibility",
+    "x_published",
+    "x_changed",
 ]
 
 
@@ -271,10 +278,12 @@ def copy_blocks(report):
                     yield b"".join(block)
 
 
-def request_report(filename, queryset, base_url, filterset=None):
-    """The requests report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere."""
+def request_report(filename, queryset, base_url, filterset=None, shape=RequestReport):
+    """The requests report as a download: COPY on PostgreSQL, csv.writer over a cursor elsewhere.
+
+    shape: RequestReport (one row per item) or by_record.RecordReport (one row per request)."""
     queryset = queryset.using(queryset.db)  # the reader chosen now (a replica?), not when the response streams
-    report = RequestReport(queryset, base_url, filterset.item_filters() if filterset else None)
+    report = shape(queryset, base_url, filterset.item_filters() if filterset else None)
     on_postgresql = connection.vendor == "postgresql"
     body = copy_blocks(report) if on_postgresql else csv_lines(sql_rows(report, flush=True), neutralised=True)
-    return csv_download(filename, REQUEST_COLUMNS, in_report_transaction(body, queryset.db))
+    return csv_download(filename, shape.columns, in_report_transaction(body, queryset.db))

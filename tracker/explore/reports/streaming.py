@@ -5,6 +5,7 @@ import csv
 import datetime
 import logging
 import re
+import unicodedata
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import StreamingHttpResponse
@@ -72,21 +73,29 @@ def stream_csv(filename, header, rows):
     return csv_download(filename, header, csv_lines(rows))
 
 
+FILE_NAME_LABELS = {"date_from": "from", "date_to": "to"}  # the rest: the parameter, "_" as "-"
+
+
 def filename_for(kind, filterset):
-    """requests-VE-uav-2026-11-24.csv: what was filtered, and the day it was downloaded."""
-    parts = []
-    for name, value in filterset.form.cleaned_data.items():
-        if name == "sort" or not value:
+    """requests_requester-RU_from-2020_2026-11-24.csv: each filter given, with its values as typed (not as read:
+    a typed 2020 stays 2020), made safe for a file name, then the day it was downloaded."""
+    data, parts = filterset.data, []
+    for name in filterset.filters:
+        if name == "sort" or not filterset.form.cleaned_data.get(name):
             continue
-        if isinstance(value, tuple):  # a (first day, last day) period
-            value = f"{name}-{value[0].isoformat()}"
-        elif isinstance(value, int):  # a year: which one says what it bounds
-            value = f"{name}-{value}"
-        elif isinstance(value, list):
-            value = "+".join(str(getattr(v, "code", None) or getattr(v, "slug", None) or v) for v in value)
-        parts.append(str(value))
-    label = re.sub(r"[^A-Za-z0-9+._-]+", "-", "-".join(parts))[:80].strip("-")
-    return "-".join(p for p in [kind, label, datetime.date.today().isoformat()] if p) + ".csv"
+        typed = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        value = "+".join(safe_name(v) for v in typed if safe_name(v))
+        label = FILE_NAME_LABELS.get(name, name.replace("_", "-"))
+        parts.append(f"{label}-{value}" if value else label)  # a value in another script leaves its name
+    filters = "_".join(parts)[:100].strip("_-+.")
+    return "_".join(p for p in [kind, filters, datetime.date.today().isoformat()] if p) + ".csv"
+
+
+def safe_name(value):
+    """A typed value in a file name: accents dropped (Côte → Cote), lists joined by +, anything else a -."""
+    ascii_text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"\s*[,;]\s*", "+", ascii_text.strip())
+    return re.sub(r"[^A-Za-z0-9+.-]+", "-", ascii_text).strip("-+.")
 
 
 FLUSH = object()  # in rows given to chunks(): end the chunk here, whatever its size
