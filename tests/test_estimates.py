@@ -94,7 +94,7 @@ def test_estimates_are_marked_next_to_their_value(client, item):
     page = client.get(item.request.get_absolute_url()).content.decode()
     mark = '<span class="estimate" title="An estimate (SIPRI&#x27;s ?), not a counted figure">≈{}'
     assert mark.format("400") in page  # asked: an estimate
-    assert '<td class="num">150</td>' in page  # delivered: counted
+    assert '<td class="num" data-label="Delivered">150</td>' in page  # delivered: counted
     assert "(known to the year, an estimate)" in page and 'title="An estimated date' in page
     deliveries = page[page.index('<table class="deliveries">') : page.index("</table>", page.index("deliveries"))]
     assert "<td>1998</td>" in deliveries and mark.format("100") in deliveries
@@ -111,7 +111,7 @@ def test_counted_values_carry_no_mark(client, item):
     RequestItem.objects.filter(pk=item.pk).update(quantity_requested=12)
     deliver(item, (2025, 12, False))
     page = client.get(item.request.get_absolute_url()).content.decode()
-    assert 'class="estimate" title' not in page and '<td class="num">12</td>' in page
+    assert 'class="estimate" title' not in page and '<td class="num" data-label="Asked">12</td>' in page
     assert 'class="estimate" title' not in client.get("/requests/").content.decode()
 
 
