@@ -28,7 +28,8 @@ def quote(body, start, end):
 
 def paragraph_of(body, offset):
     """1-based paragraph (line) of an offset: the citation's location."""
-    return sum(1 for line in body[:offset].split("\n") if line.strip()) or 1
+    before = body[:offset].split("\n")[:-1]  # the lines that end before the offset's own line
+    return sum(1 for line in before if line.strip()) + 1
 
 
 def read(article):
