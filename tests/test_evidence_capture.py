@@ -47,7 +47,7 @@ def capturing(settings, server, monkeypatch):
 
 
 def new_source(url, **fields):
-    return Source.objects.create(outlet="Test Times", title=f"Page at {url}", url=url, **fields)
+    return Source.objects.create(outlet="Test Times", title=f"Page at {url}"[:300], url=url, **fields)
 
 
 def captured(url):
@@ -191,3 +191,11 @@ def test_a_capture_also_records_a_link_check(base):
 def test_saving_with_captures_off_queues_nothing(settings, base):
     settings.EVIDENCE_CAPTURE = False
     assert not new_source(f"{base}/page").captures.exists()
+
+
+@pytest.mark.django_db
+def test_a_long_url_is_captured_whatever_its_length(base):
+    long = f"{base}/article?" + "utm_campaign=caribbean-deployments&" * 12
+    capture = captured(long[:490])
+    assert capture.state == CaptureState.CAPTURED and capture.job.state == JobState.DONE
+    assert len(capture.job.stage) <= 100

@@ -50,6 +50,8 @@ class Progress:
         self.lock = threading.Lock()
 
     def __call__(self, done=None, total=None, stage=None, unit=None, force=False):
+        if stage is not None:  # a stage naming a long URL must not fail the job on PostgreSQL
+            stage = stage[: Job._meta.get_field("stage").max_length]
         with self.lock:
             if stage is not None and stage != self.stage:
                 self.stage, force = stage, True
