@@ -15,7 +15,7 @@ from tracker.models.history import record_each, written_rows
 from tracker.models.indexing import refresh_deployment_text, refresh_later, refresh_search_text
 from tracker.models.publishing import stamp_first_publication
 
-BATCH = 2000
+BATCH = 1000
 
 
 @dataclass(frozen=True)
