@@ -187,3 +187,17 @@ def test_the_job_list_has_a_pinned_query_count(editor_client, django_assert_max_
         start("test-append")
     with django_assert_max_num_queries(8):
         assert editor_client.get("/admin/tracker/job/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["reader-read", "evidence-capture"])
+def test_an_editor_retries_a_failed_reading_or_capture_a_viewer_cannot(editor_client, viewer, kind):
+    from django.test import Client
+
+    job = start("test-fail")
+    runner.run(job.pk, "worker-1")
+    Job.objects.filter(pk=job.pk).update(kind=kind)
+    looker = Client()
+    looker.force_login(viewer)
+    assert looker.post(f"/admin/tracker/job/{job.pk}/retry/").status_code == 403
+    assert editor_client.post(f"/admin/tracker/job/{job.pk}/retry/").status_code == 302
+    assert Job.objects.get(pk=job.pk).state == JobState.QUEUED

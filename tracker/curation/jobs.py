@@ -20,11 +20,19 @@ from tracker.models import Job
 
 from .changelists import RangeCheckedLookups
 from .import_jobs import may_import
+from .reading_actions import may_read
 
 
 def may_act_on(user, job):
-    """Retry or cancel: a superuser, or whoever may start this kind of work (an import: add and change)."""
-    return user.is_superuser or (job.kind.startswith("import-") and may_import(user))
+    """Retry or cancel: a superuser, or whoever may start this kind of work (an import: add and change on what
+    it writes; a reading: add requests and sources; a capture: add_capture)."""
+    if user.is_superuser:
+        return True
+    if job.kind.startswith("import-"):
+        return may_import(user)
+    if job.kind == "reader-read":
+        return may_read(user)
+    return job.kind.startswith("evidence-") and user.has_perm("tracker.add_capture")
 
 
 def state_of(job):
