@@ -147,3 +147,20 @@ def start():
     server.seen, server.big_sent, server.big_done, server.flaky = [], None, threading.Event(), {}
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def loopback_only(monkeypatch):
+    """Record every address the evidence fetcher opens a socket to, refusing any but 127.0.0.1 before it is
+    tried; returns the list of addresses (the tests' proof that nothing else was reached)."""
+    from tracker.evidence import connection
+
+    opened, real = [], connection.create_connection
+
+    def guarded(address, *args, **kwargs):
+        opened.append(address)
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError("the tests connect only to 127.0.0.1")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(connection, "create_connection", guarded)
+    return opened

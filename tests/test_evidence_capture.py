@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests import evidence_server
 from tests.conftest import finish_jobs
-from tracker.evidence import connection, storage
+from tracker.evidence import storage
 from tracker.models import CaptureState, Job, JobState, LinkCheck, Source
 
 
@@ -34,16 +34,7 @@ def capturing(settings, server, monkeypatch):
     settings.EVIDENCE_CAPTURE = True
     settings.EVIDENCE_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
     settings.EVIDENCE_READ_TIMEOUT = 1
-    opened, real = [], connection.create_connection
-
-    def guarded(address, *args, **kwargs):
-        opened.append(address)
-        if address[0] != "127.0.0.1":
-            raise ConnectionRefusedError("the tests connect only to 127.0.0.1")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(connection, "create_connection", guarded)
-    return opened
+    return evidence_server.loopback_only(monkeypatch)
 
 
 def new_source(url, **fields):

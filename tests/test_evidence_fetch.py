@@ -11,7 +11,7 @@ import tracemalloc
 import pytest
 
 from tests import evidence_server
-from tracker.evidence import addresses, connection
+from tracker.evidence import addresses
 from tracker.evidence.fetch import MAX_REDIRECTS, USER_AGENT, fetch
 
 
@@ -35,16 +35,7 @@ def allowed(server):
 @pytest.fixture(autouse=True)
 def connections(monkeypatch):
     """Every address a fetch opens a socket to; anything but loopback is refused before it is tried."""
-    opened, real = [], connection.create_connection
-
-    def guarded(address, *args, **kwargs):
-        opened.append(address)
-        if address[0] != "127.0.0.1":
-            raise ConnectionRefusedError("the tests connect only to 127.0.0.1")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(connection, "create_connection", guarded)
-    return opened
+    return evidence_server.loopback_only(monkeypatch)
 
 
 def resolver(monkeypatch, *answers):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests import evidence_server
 from tests.conftest import finish_jobs
-from tracker.evidence import connection, storage
+from tracker.evidence import storage
 from tracker.evidence.fetch import Fetch
 from tracker.evidence.links import record_check
 from tracker.intake.engine import run_import
@@ -37,14 +37,7 @@ def base(server):
 def local_only(settings, server, monkeypatch):
     settings.EVIDENCE_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
     settings.EVIDENCE_READ_TIMEOUT = 1
-    real = connection.create_connection
-
-    def guarded(address, *args, **kwargs):
-        if address[0] != "127.0.0.1":
-            raise ConnectionRefusedError("the tests connect only to 127.0.0.1")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(connection, "create_connection", guarded)
+    evidence_server.loopback_only(monkeypatch)
 
 
 def answer(status=None, refused="", transient=False):

@@ -9,7 +9,6 @@ on every attempt, or 4xx). Network failures go back to the queue with the jobs' 
 import tempfile
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -143,6 +142,4 @@ def keep_copy(result, capture):
 
 def save(capture, **fields):
     """One UPDATE of a row not yet captured: a kept copy is never overwritten."""
-    with transaction.atomic():
-        updated = Capture.objects.filter(pk=capture.pk).exclude(state=CaptureState.CAPTURED).update(**fields)
-    return updated
+    Capture.objects.filter(pk=capture.pk).exclude(state=CaptureState.CAPTURED).update(**fields)

@@ -70,7 +70,7 @@ VERSION_COLUMNS = ("revision_id", "content_type_id", "object_id", "db", "format"
 
 
 def version_row(obj, revision_id, using, content_types):
-    """A Version's columns, as version_of() would fill them, without making a model instance per row."""
+    """A Version's columns, as reversion fills them (revisions.py), without making a model instance per row."""
     model = type(obj)
     options = _get_options(model)
     if model not in content_types:  # per call: content type ids may change between databases (tests)
@@ -203,19 +203,6 @@ def serialized(obj, options):
     data = {"model": str(model._meta), "pk": pk if is_protected_type(pk) else model._meta.pk.value_to_string(obj)}
     data["fields"] = fields
     return "[" + _encoder.encode(data) + "]"
-
-
-def version_of(obj, rev, using):
-    options = _get_options(type(obj))
-    return Version(
-        revision=rev,
-        content_type=_get_content_type(type(obj), using),
-        object_id=force_str(getattr(obj, options.object_id_field)),
-        db=using,
-        format=options.format,
-        serialized_data=serialized(obj, options),
-        object_repr=force_str(obj),
-    )
 
 
 def written_rows(records, items, deliveries, citations, field):
