@@ -151,6 +151,10 @@ EVIDENCE_CHECK_EVERY_HOURS = env_int("EVIDENCE_CHECK_EVERY_HOURS", 24)  # run_jo
 EVIDENCE_PUBLIC = env_bool("EVIDENCE_PUBLIC")
 # Where kept copies are stored: a folder (git-ignored) by default, or any Django storage (README, "Evidence").
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "evidence")
+# Releases (issue 25): dated, write-once freezes of every published record, in a folder (git-ignored) or any storage.
+RELEASES_ROOT = Path(os.environ.get("RELEASES_ROOT") or BASE_DIR / "release-files")
+# The site's address written into a release's files (record links); unset: links relative to the site, "/requests/1/".
+RELEASES_BASE_URL = os.environ.get("RELEASES_BASE_URL", "").rstrip("/")
 
 MIDDLEWARE = [
     "tracker.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from DJANGO_TRUSTED_PROXIES
@@ -248,6 +252,12 @@ STORAGES = {
         "BACKEND": os.environ.get("EVIDENCE_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
         "OPTIONS": json.loads(os.environ.get("EVIDENCE_STORAGE_OPTIONS") or "{}")
         or {"location": EVIDENCE_ROOT, "directory_permissions_mode": 0o750, "file_permissions_mode": 0o640},
+    },
+    # Releases' files, never rewritten (tracker/releases/storage.py).
+    "releases": {
+        "BACKEND": os.environ.get("RELEASES_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("RELEASES_STORAGE_OPTIONS") or "{}")
+        or {"location": RELEASES_ROOT, "directory_permissions_mode": 0o755, "file_permissions_mode": 0o444},
     },
     "staticfiles": {
         # Hashed, compressed files in production (after collectstatic); plain files locally.

@@ -42,6 +42,9 @@ from .readings import Reading as Reading
 from .readings import ReadingState as ReadingState
 from .requests import ArmsRequest as ArmsRequest
 from .requests import ArmsRequestQuerySet as ArmsRequestQuerySet
+from .releases import Release as Release
+from .releases import ReleaseSpan as ReleaseSpan
+from .releases import ReleaseStatus as ReleaseStatus
 from .requests import Channel as Channel
 from .requests import HelpKind as HelpKind
 from .requests import RequestItem as RequestItem
