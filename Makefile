@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # Local development: allows the throwaway secret key and local host names.
-# Production never goes through this Makefile (see README, "Production").
+# Production never goes through this Makefile (see docs/operations.md, "Production").
 export DJANGO_DEBUG ?= 1
 PORT ?= 8000
 
@@ -77,7 +77,7 @@ test-articles: $(VENV)/.dev .env
 
 # Performance: databases of 100,000 and 1,000,000 synthetic requests on SQLite and
 # PostgreSQL, served by gunicorn, measured against references. Takes about half
-# an hour the first time (the databases are kept for the next run). See README.
+# an hour the first time (the databases are kept for the next run). See docs/performance.md.
 bench-tools:
 	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { \
 	  echo "Installing Debian's wrk and sqlite3 for the benchmark"; \

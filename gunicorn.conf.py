@@ -7,7 +7,7 @@ beating while a thread streams, so long downloads finish.
 gunicorn is not built to face slow clients (a client sending a byte every few
 seconds holds a thread): in production it listens on 127.0.0.1 only, behind
 the nginx configuration in `nginx.conf`, which buffers whole requests and
-answers slow or oversized ones itself (README, "Production").
+answers slow or oversized ones itself (docs/operations.md, "Production").
 """
 
 import multiprocessing

@@ -1,4 +1,4 @@
-"""The house rules of tracker/ (README, "Layout"): small modules, no import cycle, dependencies one way."""
+"""The house rules of tracker/ (docs/layout.md): small modules, no import cycle, dependencies one way."""
 
 import ast
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 400
 
-# package -> the tracker sub-packages it may never import (the rule in README "Layout").
+# package -> the tracker sub-packages it may never import (the rule in docs/layout.md).
 FORBIDDEN = {
     "tracker.models": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.jobs"},
     "tracker.explore": {"tracker.curation", "tracker.intake", "tracker.samples", "tracker.jobs"},

@@ -11,7 +11,7 @@ ROOT = Path(__file__).parent.parent
 GOOD_KEY = "k" * 20 + "-not-a-real-secret-but-long-enough-for-the-check-0123456789"
 
 
-# The production environment README "Production" documents, HTTPS settings included.
+# The production environment docs/operations.md ("Production") documents, HTTPS settings included.
 PRODUCTION = {
     "DJANGO_SECRET_KEY": GOOD_KEY,
     "DJANGO_ALLOWED_HOSTS": "arms.example.org",

@@ -1,6 +1,6 @@
 """Which database a query goes to: reads of the public side on a PostgreSQL replica, everything else on the primary.
 
-With DATABASE_REPLICA_URLS set (README, "Read replicas"), each replica is a database alias
+With DATABASE_REPLICA_URLS set (docs/operations.md, "Read replicas"), each replica is a database alias
 (`replica1`, `replica2`, …). ReadReplicaMiddleware decides once per request where its reads go:
 
 - a replica (one at random) for a GET or HEAD of a public page, the API or an export, by a

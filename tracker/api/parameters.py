@@ -1,4 +1,4 @@
-"""The query parameters of the API's lists, as the OpenAPI document describes them (README, "Exploring").
+"""The query parameters of the API's lists, as the OpenAPI document describes them (docs/exploring.md, "Filters").
 
 The FilterSets decide what they mean; this only says it. drf-spectacular finds the filters through
 django-filter's backend; these descriptions replace its guesses, name by name.

@@ -1,6 +1,6 @@
 """Kept files in the evidence storage (settings.STORAGES["evidence"]), named by their SHA-256 and never rewritten.
 
-Any Django storage works (a folder by default; S3-compatible through django-storages: README,
+Any Django storage works (a folder by default; S3-compatible through django-storages: docs/operations.md,
 "Evidence"). A name is its content's hash, so a file already there is the same bytes and is left
 alone; verify() reads every kept file back and compares.
 """

@@ -1,4 +1,4 @@
-"""/citations.csv: every citation behind the requests of any filter, one row each (README "CSV reports").
+"""/citations.csv: every citation behind the requests of any filter, one row each (docs/exploring.md, "CSV reports").
 
 The same FilterSet and query string as /requests/ and /requests.csv, so the file holds the sources of exactly
 the requests the page lists, in the page's order.

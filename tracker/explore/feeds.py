@@ -1,4 +1,4 @@
-"""Atom feeds of any filter: /requests/feed/?country=VE&type=uav and /deployments/feed/?… (README "Feeds"),
+"""Atom feeds of any filter: /requests/feed/?country=VE&type=uav and /deployments/feed/?… (docs/exploring.md, "Feeds"),
 and the page a person reaches by "Subscribe": /requests/subscribe/?country=VE says what a feed is and gives
 the feed's address to copy into a feed reader.
 

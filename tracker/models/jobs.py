@@ -28,7 +28,7 @@ class JobState(models.TextChoices):
 
 
 FINISHED = (JobState.DONE, JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED)
-JOBS_KEPT_DAYS = 30  # finished jobs older than this are purged (run_jobs does it; README, "Jobs")
+JOBS_KEPT_DAYS = 30  # finished jobs older than this are purged (run_jobs does it; docs/curating.md, "Jobs")
 
 
 class JobQuerySet(models.QuerySet):
