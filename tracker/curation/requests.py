@@ -22,6 +22,7 @@ from tracker.models import (
 )
 
 from .changelists import BigChangelist, CountryFilter, count_of, year_filter
+from .duplicates import DuplicatesAdmin, RequestAdminForm
 from .history import HistoryAdmin
 from .publishing import CitationInline, PublishableAdmin, PublishedFilter
 
@@ -132,7 +133,8 @@ class RequestItemInline(admin.TabularInline):
 
 
 @admin.register(ArmsRequest)
-class ArmsRequestAdmin(PublishableAdmin):
+class ArmsRequestAdmin(DuplicatesAdmin, PublishableAdmin):
+    form = RequestAdminForm  # held when it may repeat a request (curation/duplicates.py)
     list_display = [
         "requester",
         "supplier",

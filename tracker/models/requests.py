@@ -71,9 +71,10 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         """for_list(), and each item's deliveries by year (one query more)."""
         return self.for_list().prefetch_related("items__deliveries")
 
-    def possible_duplicates(self, requester, supplier, date=None, precision="", systems=(), source=None):
+    def possible_duplicates(self, requester, supplier, date=None, precision="", systems=(), source=None, sources=()):
         """Requests that may record the same event: the same pair at an overlapping date (either date unknown
-        counts as overlapping), the same requester asking for one of these systems, or one citing this source.
+        counts as overlapping), the same requester asking for one of these systems, or one citing this source
+        (or one of these sources). The rule for the admin's held save and for the reader's review alike.
 
         Dates are stored as the first day of their period, so a stored period ends on or after our start
         exactly when its first day is on or after the first day of our start's period at its precision.
@@ -92,8 +93,10 @@ class ArmsRequestQuerySet(PublishableQuerySet):
         if systems:
             asked = RequestItem.objects.filter(request=models.OuterRef("pk"), system__in=systems)
             found |= Q(models.Exists(asked), requester=requester)
-        if source is not None and source.pk:
-            found |= Q(models.Exists(Citation.objects.filter(request=models.OuterRef("pk"), source=source)))
+        sources = [*sources, *([source] if source is not None and source.pk else [])]
+        if sources:
+            cited = Citation.objects.filter(request=models.OuterRef("pk"), source__in=sources)
+            found |= Q(models.Exists(cited))
         return self.filter(found)
 
     def matching(self, text):

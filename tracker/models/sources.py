@@ -12,6 +12,7 @@ from tracker.dates import DatePrecision, format_partial, normalise, partial_date
 from .base import choices_constraint, published_citations, used_by
 from .evidence import evidence_annotations
 from .names import words_start
+from .source_urls import after, same_page, url_prefixes
 
 
 class Reliability(models.TextChoices):
@@ -77,6 +78,32 @@ class SourceQuerySet(models.QuerySet):
     def named(self, text):
         """Each word typed begins a word of the outlet or the title: "post venezuela" (models/names.py)."""
         return self.filter(words_start(Concat("outlet", Value(" "), "title"), text))  # NAME_KEYS' SQL
+
+    def possible_duplicates(self, url="", outlet="", title="", exclude_pk=None):
+        """Sources that may be this one, as a list: the same page (source_urls.same_page: scheme, www.,
+        trailing slash, fragment and tracking parameters aside), or the same outlet and title but for
+        case and spaces. Two queries at most: the URL's through the url index (a range per spelling of
+        scheme and www.), the title's by its longest word; Python keeps the rows that really match."""
+        found = {}
+        page = same_page(url)
+        if page is not None:
+            spellings = Q()
+            for prefix in url_prefixes(url):  # startswith too: a range is a prefix only in code-point order
+                spellings |= Q(url__gte=prefix, url__lt=after(prefix), url__startswith=prefix)
+            for source in self.filter(spellings).exclude(url="").exclude(pk=exclude_pk):
+                if same_page(source.url) == page:
+                    found[source.pk] = source
+        name = same_words(outlet), same_words(title)
+        if all(name):
+            longest = max(title.split(), key=len)
+            for source in self.filter(title__icontains=longest).exclude(pk=exclude_pk):
+                if (same_words(source.outlet), same_words(source.title)) == name:
+                    found[source.pk] = source
+        return list(found.values())
+
+
+def same_words(text):
+    return " ".join((text or "").split()).casefold()
 
 
 class Source(models.Model):
