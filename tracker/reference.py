@@ -55,6 +55,7 @@ CURATED_MODELS = [
     "person",
     "source",
     "citation",
+    "claim",
     "armsrequest",
     "requestitem",
     "deployment",

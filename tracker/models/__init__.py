@@ -8,6 +8,8 @@ from .base import INTEGER_RANGE as INTEGER_RANGE
 from .base import choices_constraint as choices_constraint
 from .base import count_up_to as count_up_to
 from .base import non_negative as non_negative
+from .claims import Claim as Claim
+from .claims import ClaimField as ClaimField
 from .deliveries import Delivery as Delivery
 from .deliveries import deliveries_text as deliveries_text
 from .deliveries import parse_deliveries as parse_deliveries
@@ -40,11 +42,11 @@ from .publishing import PublishableQuerySet as PublishableQuerySet
 from .readings import Decision as Decision
 from .readings import Reading as Reading
 from .readings import ReadingState as ReadingState
-from .requests import ArmsRequest as ArmsRequest
-from .requests import ArmsRequestQuerySet as ArmsRequestQuerySet
 from .releases import Release as Release
 from .releases import ReleaseSpan as ReleaseSpan
 from .releases import ReleaseStatus as ReleaseStatus
+from .requests import ArmsRequest as ArmsRequest
+from .requests import ArmsRequestQuerySet as ArmsRequestQuerySet
 from .requests import Channel as Channel
 from .requests import HelpKind as HelpKind
 from .requests import RequestItem as RequestItem

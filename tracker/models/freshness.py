@@ -35,6 +35,7 @@ WATCHED = [
     "tracker_person",
     "tracker_capture",  # migration 0026
     "tracker_linkcheck",
+    "tracker_claim",  # migration 0028
 ]
 UNWATCHED = {
     "tracker_importrun": "the import log is admin-only",

@@ -2,6 +2,7 @@
 
 import reversion
 
+from .claims import Claim
 from .deliveries import Delivery
 from .deployments import Deployment
 from .equipment import EquipmentType, System
@@ -15,7 +16,8 @@ FOLLOW = {
     Deployment: ("citations",),
     RequestItem: ("request", "deliveries"),
     Delivery: ("item",),
-    Citation: ("request", "deployment"),
+    Citation: ("request", "deployment", "claims"),
+    Claim: ("citation",),
 }
 EXCLUDE = {ArmsRequest: ("search_text",), Deployment: ("search_text",)}  # derived from the rest; rebuilt on save
 
@@ -28,6 +30,7 @@ def register_all():
         Person,
         Source,
         Citation,
+        Claim,
         ArmsRequest,
         RequestItem,
         Delivery,
