@@ -5,7 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .explore import citations, feeds, kept, views
+from .explore import citations, cite, feeds, kept, versions, views
 from .explore import indexes as index_pages
 from .explore.maps import deployment_map, deployment_map_json
 from .explore.network import network, network_json
@@ -48,6 +48,8 @@ urlpatterns = [
     path("requests-by-record.csv", views.request_record_csv, name="request-record-csv"),
     path("citations.csv", citations.citation_csv, name="citation-csv"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/v/<int:number>/", versions.version_page, {"kind": "request"}, name="request-version"),
+    path("requests/<int:pk>/v/<int:number>/cite.<str:fmt>", cite.cite_file, {"kind": "request"}, name="request-cite"),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix.csv", views.matrix_csv, name="matrix-csv"),
     path("matrix/network/", network, name="network"),
@@ -60,6 +62,15 @@ urlpatterns = [
     path("deployments/map/", deployment_map, name="deployment-map"),
     path("deployments/map.json", deployment_map_json, name="deployment-map-json"),
     path("deployments/<int:pk>/", views.deployment_detail, name="deployment-detail"),
+    path(
+        "deployments/<int:pk>/v/<int:number>/", versions.version_page, {"kind": "deployment"}, name="deployment-version"
+    ),
+    path(
+        "deployments/<int:pk>/v/<int:number>/cite.<str:fmt>",
+        cite.cite_file,
+        {"kind": "deployment"},
+        name="deployment-cite",
+    ),
     path("countries/", index_pages.country_index, name="country-index"),
     path("countries.csv", index_pages.country_index_csv, name="country-index-csv"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),

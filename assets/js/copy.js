@@ -1,4 +1,4 @@
-// "Copy address" on the subscribe page: copies the field it names (data-copy) and says so in the status line.
+// "Copy address" on the subscribe page (and "Copy citation" on record pages, its message in data-copied): copies the field it names (data-copy) and says so in the status line.
 // Without JavaScript the button stays hidden and the address is selected text in a read-only box.
 "use strict";
 document.querySelectorAll("button[data-copy]").forEach((button) => {
@@ -18,7 +18,7 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
     }
     if (status) {
       status.textContent = copied
-        ? "Copied. Paste it into your feed reader."
+        ? button.dataset.copied || "Copied. Paste it into your feed reader."
         : "Your browser did not let us copy: the address is selected, copy it with Ctrl+C (⌘C on a Mac).";
     }
   });

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System
 
-from . import pagination, reports, summaries
+from . import pagination, reports, summaries, versions
 from .filters import DeploymentFilter, RequestFilter
 from .kept import with_kept_copies
 from .timelines import timeline
@@ -171,7 +171,13 @@ def request_record_csv(request):
 def request_detail(request, pk):
     arms_request = get_object_or_404(with_kept_copies(ArmsRequest.objects.published().for_detail()), pk=pk)
     return render(
-        request, "tracker/request_detail.html", {"r": arms_request, "copies_public": settings.EVIDENCE_PUBLIC}
+        request,
+        "tracker/request_detail.html",
+        {
+            "r": arms_request,
+            "copies_public": settings.EVIDENCE_PUBLIC,
+            **versions.current(request, "request", arms_request),
+        },
     )
 
 
@@ -221,7 +227,13 @@ def deployment_csv(request):
 def deployment_detail(request, pk):
     deployment = get_object_or_404(with_kept_copies(Deployment.objects.published().for_list()), pk=pk)
     return render(
-        request, "tracker/deployment_detail.html", {"d": deployment, "copies_public": settings.EVIDENCE_PUBLIC}
+        request,
+        "tracker/deployment_detail.html",
+        {
+            "d": deployment,
+            "copies_public": settings.EVIDENCE_PUBLIC,
+            **versions.current(request, "deployment", deployment),
+        },
     )
 
 

@@ -1,0 +1,107 @@
+"""Versions you can cite (issue 25): /requests/<id>/v/<n>/ shows the n-th published state for good, with a banner."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tracker.models import Citation, RequestItem, Source, revision
+from tracker.models.record_versions import current_version_number, published_versions
+
+pytestmark = pytest.mark.django_db
+
+
+def save(obj, **changes):
+    """A curator's save: the record with its items and citations, in one revision."""
+    with revision(comment="test"):
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.save()
+    return obj
+
+
+@pytest.fixture
+def story(make_request, types, source):
+    """A request drafted, published (v1), edited (v2), then given an item and republished (v3)."""
+    save(source)  # as the admin saves one: its first version
+    request = make_request(summary="Venezuela asks for drones", internal_notes="CURATOR-ONLY remark")
+    save(request)  # the draft's own revision: no version number
+    save(request, published=True)
+    save(request, status="agreed", summary="Venezuela agrees a drone deal")
+    RequestItem.objects.create(request=request, equipment_type=types["uav"], description="loitering munitions")
+    save(request, notes="Second item reported.")
+    return request
+
+
+def test_published_states_are_numbered_drafts_are_not(story):
+    assert [v.number for v in published_versions(story)] == [1, 2, 3]
+    assert current_version_number(story) == 3
+    save(story, published=False, summary="DRAFT-ONLY wording")
+    assert current_version_number(story) == 3  # a draft state gets no number
+    save(story, published=True, summary="Republished")
+    assert current_version_number(story) == 4
+
+
+def test_a_version_shows_its_state_and_what_changed_since(client, story):
+    page = client.get(f"/requests/{story.pk}/v/1/")
+    text = page.content.decode()
+    record = text.split('class="lede"')[1]  # the record below the banner
+    assert page.status_code == 200
+    assert "Venezuela asks for drones" in record and "Venezuela agrees a drone deal" not in record
+    assert "loitering munitions" not in record and "Second item reported" not in record
+    changes = page.context["changes"]
+    assert "Status: Requested → Agreed" in changes
+    assert "Item added: “loitering munitions”" in changes
+    assert "Public notes: not reported → Second item reported." in changes
+    assert f'href="/requests/{story.pk}/v/3/"' in text
+    assert "CURATOR-ONLY" not in text
+    latest = client.get(f"/requests/{story.pk}/v/3/")
+    assert "This is the current version" in latest.content.decode() and latest.context["changes"] == []
+    for missing in (0, 4, 99):
+        assert client.get(f"/requests/{story.pk}/v/{missing}/").status_code == 404
+
+
+def test_the_record_page_names_its_version_and_cites_it(client, story):
+    text = client.get(f"/requests/{story.pk}/").content.decode()
+    assert f'version 3 · <a href="/requests/{story.pk}/v/3/"' in text
+    assert f"http://testserver/requests/{story.pk}/v/3/ (accessed" in text
+    for ext in ("bib", "ris", "json"):
+        assert f"/requests/{story.pk}/v/3/cite.{ext}" in text
+
+
+def test_drafts_and_withdrawn_records(client, make_request, story):
+    never = make_request()
+    save(never)
+    assert client.get(f"/requests/{never.pk}/v/1/").status_code == 404
+    save(story, published=False, summary="DRAFT-ONLY wording", notes="DRAFT-ONLY notes")
+    assert client.get(f"/requests/{story.pk}/").status_code == 404
+    page = client.get(f"/requests/{story.pk}/v/3/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "has since been withdrawn" in text
+    assert "DRAFT-ONLY" not in text and "CURATOR-ONLY" not in text
+    assert client.get(f"/requests/{story.pk}/v/4/").status_code == 404
+
+
+def test_a_source_is_shown_as_it_stood(client, story):
+    source = Source.objects.get()
+    save(source, title="A report, retitled later")
+    text = client.get(f"/requests/{story.pk}/v/1/").content.decode()
+    assert "A report" in text and "retitled later" not in text
+    # Versioned since: a later version shows the new title.
+    save(Citation.objects.get(request=story), quote="They asked, again.")
+    assert "retitled later" in client.get(f"/requests/{story.pk}/v/4/").content.decode()
+
+
+def test_a_version_page_answers_a_conditional_get(client, story):
+    first = client.get(f"/requests/{story.pk}/v/1/")
+    assert "public" in first["Cache-Control"]
+    again = client.get(f"/requests/{story.pk}/v/1/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    save(story, status="delivered")  # a newer version: the banner changes, so does the tag
+    assert client.get(f"/requests/{story.pk}/v/1/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_query_count_of_a_version_page(client, story):
+    client.get(f"/requests/{story.pk}/v/3/")  # content types cached, as in any process after its first page
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/requests/{story.pk}/v/1/").status_code == 200
+    assert len(ctx.captured_queries) == 10, [q["sql"][:120] for q in ctx.captured_queries]
