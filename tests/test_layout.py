@@ -24,6 +24,8 @@ FORBIDDEN = {
     "tracker.evidence": {"tracker.explore", "tracker.curation", "tracker.intake", "tracker.samples", "tracker.api"},
     # the reader reads with the intake's SIPRI vocabulary and keeps pages through evidence; the admin calls it.
     "tracker.reader": {"tracker.explore", "tracker.curation", "tracker.samples", "tracker.api"},
+    # releases freeze published records through explore's CSV writers and the API's JSON, as a job; the admin calls it.
+    "tracker.releases": {"tracker.curation", "tracker.intake", "tracker.samples"},
 }
 
 

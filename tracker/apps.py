@@ -11,6 +11,7 @@ class TrackerConfig(AppConfig):
         from . import curation  # noqa: F401
         from .evidence import capture, sweep  # noqa: F401 - job kinds and the capture-on-save signals
         from .models import indexing, publishing
+        from .releases import build  # noqa: F401 - the release job kind
 
         indexing.connect_signals()
         publishing.connect_signals()

@@ -153,7 +153,8 @@ EVIDENCE_PUBLIC = env_bool("EVIDENCE_PUBLIC")
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "evidence")
 # Releases (issue 25): dated, write-once freezes of every published record, in a folder (git-ignored) or any storage.
 RELEASES_ROOT = Path(os.environ.get("RELEASES_ROOT") or BASE_DIR / "release-files")
-# The site's address written into a release's files (record links); unset: links relative to the site, "/requests/1/".
+# The site's address in a release's record links (https://tracker.example.org); unset: the address the button was
+# pressed at, or make_release --base-url (default http://localhost:8000).
 RELEASES_BASE_URL = os.environ.get("RELEASES_BASE_URL", "").rstrip("/")
 
 MIDDLEWARE = [

@@ -1,0 +1,103 @@
+"""Releases (issue 25): the demo data frozen into files that verify against their checksums, a datapackage.json
+Frictionless finds valid with every file matching its schema, CHANGES exact after known edits, drafts and
+curator-only notes in no file, a tampered file named by verify_release, and only editors make one."""
+
+import csv
+import hashlib
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from frictionless import validate
+
+from tracker.models import ArmsRequest, Job, Release, RequestItem
+from tracker.releases.storage import local_root
+
+from .conftest import finish_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def release_folder(settings, tmp_path):
+    settings.RELEASES_BASE_URL = "https://tracker.example.org"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "releases": {**settings.STORAGES["releases"], "OPTIONS": {"location": tmp_path / "releases"}},
+    }
+    return tmp_path / "releases"
+
+
+def make_release():
+    call_command("make_release", stdout=io.StringIO())
+    return Release.objects.published().latest_first().first()
+
+
+def changes(release):
+    with (local_root() / release.tag / "CHANGES.csv").open(encoding="utf-8-sig") as file:
+        return [(row["change"], row["record"], int(row["id"])) for row in csv.DictReader(file)]
+
+
+def test_a_release_of_the_demo_data(demo, release_folder):
+    published = ArmsRequest.objects.published()
+    secret = published.first()
+    ArmsRequest.objects.filter(pk=secret.pk).update(internal_notes="CURATOR-ONLY-NOTE")
+    draft = ArmsRequest.objects.filter(published=False).first() or published.last()
+    ArmsRequest.objects.filter(pk=draft.pk).update(published=False, summary="DRAFT-ONLY-SUMMARY")
+
+    first = make_release()
+    assert first.tag and first.number == 1 and first.requests == published.count()
+    folder = release_folder / first.tag
+    names = {entry["name"] for entry in first.manifest}
+    assert names == {
+        "requests.csv",
+        "deployments.csv",
+        "citations.csv",
+        "sources.csv",
+        "requests.jsonl",
+        "deployments.jsonl",
+        "CHANGES.csv",
+        "datapackage.json",
+    }
+    for entry in first.manifest:
+        data = (folder / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["name"]
+        assert b"CURATOR-ONLY-NOTE" not in data and b"DRAFT-ONLY-SUMMARY" not in data, entry["name"]
+        if entry["name"].endswith(".csv"):
+            with (folder / entry["name"]).open(encoding="utf-8-sig", newline="") as file:
+                assert sum(1 for _ in csv.reader(file)) - 1 == entry["rows"], entry["name"]
+    report = validate(folder / "datapackage.json")
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
+    ids = [int(line.split(",", 1)[0]) for line in (folder / "requests.csv").read_text("utf-8-sig").splitlines()[1:]]
+    assert draft.pk not in ids and secret.pk in ids
+    assert {c for c, _, _ in changes(first)} == {"added"} and len(changes(first)) == first.added
+
+    # Known edits: one request published, one changed, one unpublished; the rest untouched.
+    added = ArmsRequest.objects.get(pk=draft.pk)
+    added.summary, added.published = "Published at last", True
+    added.save()
+    edited = published.exclude(pk__in=[secret.pk, draft.pk]).first()
+    edited.summary = "Corrected summary"
+    edited.save()
+    withdrawn = published.exclude(pk__in=[draft.pk, edited.pk]).last()
+    ArmsRequest.objects.filter(pk=withdrawn.pk).unpublish()
+    second = make_release()
+    assert second.number == 2 and second.tag != first.tag
+    expected = [("added", "request", added.pk), ("changed", "request", edited.pk), ("withdrawn", "request", withdrawn.pk)]
+    assert changes(second) == sorted(expected, key=lambda change: change[2])  # in id order
+    assert (second.added, second.changed, second.withdrawn) == (1, 1, 1)
+    assert list(Release.objects.holding("request", withdrawn.pk)) == [first]
+    assert list(Release.objects.holding("request", added.pk)) == [second]
+    assert list(Release.objects.holding("request", edited.pk)) == [second, first]
+    assert validate(release_folder / second.tag / "datapackage.json").valid
+
+    # Tampered: one byte of one file; the check names it and exits 1, and the files of the other release pass.
+    tampered = release_folder / first.tag / "deployments.csv"
+    tampered.chmod(0o644)
+    tampered.write_bytes(tampered.read_bytes().replace(b",", b";", 1))
+    errors = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("verify_release", first.tag, stdout=io.StringIO(), stderr=errors)
+    assert failed.value.returncode == 1
+    assert f"{first.tag}/deployments.csv" in errors.getvalue() and "requests.csv" not in errors.getvalue()
+    call_command("verify_release", second.tag, stdout=io.StringIO())
