@@ -18,8 +18,7 @@ class DeploymentAdmin(PublishableAdmin):
         "what",
         "published",
         "equipment_type",
-        "region",
-        "host_country",
+        "where",
         "start_shown",
         "status",
         "citations_shown",
@@ -69,6 +68,14 @@ class DeploymentAdmin(PublishableAdmin):
     @admin.display(description="unit or description")
     def what(self, obj):
         return obj.unit or obj.description[:80]
+
+    # One column for the place, so the list fits 1366 px: the place in words, then its host country.
+    @admin.display(description="where")
+    def where(self, obj):
+        place = obj.location or obj.region
+        if obj.host_country and place:
+            return f"{place} ({obj.host_country})"
+        return place or obj.host_country or "-"
 
     @admin.display(description="start", ordering="start_date")
     def start_shown(self, obj):

@@ -39,6 +39,7 @@ class CitationInline(ChooseGrades, admin.TabularInline):
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "location", "credibility"]
+    show_change_link = True  # the citation's page holds its claims, where its source differs (curation/claims.py)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
@@ -72,7 +73,7 @@ class PublishableAdmin(BigChangelist, HistoryAdmin):
     @admin.display(description="citations")
     def citations_shown(self, obj):
         if obj.citation_count == 0:
-            return format_html('<span style="color:#b00">{}</span>', "none")
+            return format_html('<span class="uncited">{}</span>', "none")  # red by admin.css (CSP: no style="")
         return obj.citation_count
 
 
