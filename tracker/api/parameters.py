@@ -70,6 +70,7 @@ REQUESTS = [
         "delivered_to",
         "Requests with an item delivered in or before that year; with `delivered_from`, one delivery inside the range.",
     ),
+    query("disputed", "`1`: only requests where a cited source gives another value (/api/claims/).", enum=["1"]),
     SEARCH,
     query("sort", "Order of the rows (default `-date`, newest first, undated last).", enum=list(REQUEST_SORTS)),
     *CURSORS,

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import docs, views
+from . import claims, docs, views
 
 LINES = {"format": "jsonl"}
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("systems.jsonl", views.SystemList.as_view(), LINES, name="api-system-lines"),
     path("systems/<slug:slug>/", views.SystemDetail.as_view(), name="api-system-detail"),
     path("sources/<int:pk>/", views.SourceDetail.as_view(), name="api-source-detail"),
+    path("claims/", claims.ClaimList.as_view(), name="api-claim-list"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs.page, name="api-docs"),
 ]

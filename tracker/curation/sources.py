@@ -12,6 +12,7 @@ from tracker.models import (
 
 from .captures import CaptureFilter, OriginalFilter, SourceEvidence
 from .changelists import BigChangelist
+from .claims import ClaimInline
 from .history import HistoryAdmin
 
 
@@ -56,6 +57,7 @@ class CitationAdmin(BigChangelist, HistoryAdmin):
     ]
     search_fields = ["quote", "source__title", "source__outlet"]
     autocomplete_fields = ["source", "request", "deployment"]
+    inlines = [ClaimInline]  # where this source differs from its request (curation/claims.py)
 
     @admin.display(description="supports")
     def cited_record(self, obj):

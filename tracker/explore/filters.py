@@ -24,6 +24,7 @@ from tracker.models import (
     Source,
     System,
 )
+from tracker.models.claims import disputed_requests
 from tracker.models.deliveries import FIRST_YEAR, LAST_YEAR
 
 from .country_filter import CountryNamesOnce, country_filter
@@ -220,6 +221,10 @@ class RequestFilter(CountryNamesOnce, django_filters.FilterSet):
     delivered_from = YearFilter(label="Delivered from", method="delivery_years")
     delivered_to = YearFilter(label="Delivered up to", method="delivery_years")
     source = source_filter("filter_source")
+    # Records where a cited source gives another value (models/claims.py): one EXISTS on an indexed key.
+    disputed = django_filters.ChoiceFilter(
+        label="Sources differ", choices=[("1", "Only where sources differ")], method="filter_disputed"
+    )
     sort = SortFilter(REQUEST_SORTS)
 
     class Meta:
@@ -265,6 +270,9 @@ class RequestFilter(CountryNamesOnce, django_filters.FilterSet):
 
     def filter_source(self, qs, name, sources):
         return qs.filter(Exists(Citation.objects.filter(request=OuterRef("pk"), source__in=sources))) if sources else qs
+
+    def filter_disputed(self, qs, name, value):
+        return qs.filter(disputed_requests()) if value else qs
 
     def delivery_years(self, qs, name, year):
         return qs  # filter_queryset applies the three together

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System
 
-from . import pagination, reports, summaries, versions
+from . import claims, pagination, reports, summaries, versions
 from .filters import DeploymentFilter, RequestFilter
 from .kept import with_kept_copies
 from .timelines import timeline
@@ -177,6 +177,7 @@ def request_detail(request, pk):
             "r": arms_request,
             "copies_public": settings.EVIDENCE_PUBLIC,
             **versions.current(request, "request", arms_request),
+            **claims.page_context(arms_request),  # "sources differ" beside disputed fields
         },
     )
 
