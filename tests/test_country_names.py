@@ -90,7 +90,8 @@ def test_an_unknown_or_ambiguous_name_is_a_400_with_the_candidates(client, data,
     for path in ("/requests/", "/matrix/", "/requests/summary/"):
         assert error(client, query, path) == [(parameter, message)], path
     response = client.get("/requests.csv" + query)
-    assert response.status_code == 400 and f"<code>{parameter}</code>" in response.content.decode()
+    label = {"requester": "Requester", "supplier": "Asked country", "country": "Either side"}[parameter]
+    assert response.status_code == 400 and f"<strong>{label}</strong>: " in response.content.decode()
     assert message.replace("'", "&#x27;") in response.content.decode()
 
 

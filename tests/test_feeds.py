@@ -182,7 +182,8 @@ def test_a_bad_parameter_is_a_400_that_names_it(client, data, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
     assert [name for name, _ in response.context["errors"]] == [parameter]
-    assert f"<code>{parameter}</code>" in response.content.decode()
+    label = {"country": "Either side", "date_from": "From", "active_on": "Active on"}.get(parameter, parameter.title())
+    assert f"<strong>{label}</strong>: " in response.content.decode()
 
 
 def test_a_feed_holds_the_latest_entries_only(client, data, monkeypatch):

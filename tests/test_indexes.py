@@ -109,7 +109,8 @@ def test_countries_filter_by_region_or_sub_region(client, data, region, expected
 def test_bad_parameters_are_a_400_naming_them(client, data, path, parameter, message):
     response = client.get(path)
     assert response.status_code == 400
-    assert f"<code>{parameter}</code>" in response.content.decode()
+    label = {"region": "Region", "type": "Equipment type", "origin": "Country of origin"}.get(parameter, "")
+    assert f"<strong>{label or parameter.title()}</strong>: " in response.content.decode()  # the form's label
     assert any(name == parameter and message in text for name, text in response.context["errors"])
     if "page" in response.context:
         assert not response.context["page"].object_list

@@ -128,8 +128,8 @@ def make_more(i):
 @pytest.mark.parametrize(
     ("q", "status", "named"),
     [
-        ("x" * 201, 400, "<code>q</code>"),
-        ("x" * 3900, 400, "<code>q</code>"),
+        ("x" * 201, 400, "<strong>Search</strong>: "),
+        ("x" * 3900, 400, "<strong>Search</strong>: "),
         ("a\x00b", 400, "'q'"),  # refused before any view (tracker/middleware.py)
         ("x" * 10_000, 414, "'q'"),  # an address too long for gunicorn too
     ],

@@ -12,28 +12,29 @@ document.querySelectorAll("form.filters").forEach((form) => {
 window.addEventListener("pageshow", () => {
   document.querySelectorAll("form.filters [disabled]").forEach((field) => (field.disabled = false));
 });
-// The system box suggests as the user types: the server sends up to 20 systems
-// whose slug starts with the last code typed (the page renders only those chosen).
+// The system box suggests as the user types: the server sends up to 20 systems that the
+// text after the last comma names (a designation, its start, or manufacturer words), as
+// the filter reads it (the page renders only those chosen).
 document.querySelectorAll("input[data-suggest-url]").forEach((input) => {
   const list = document.getElementById(input.getAttribute("list"));
   let timer, asked;
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const codes = input.value.split(/[,;\s]+/);
-      const typed = codes.pop();
+      const pieces = input.value.split(/\s*[,;]\s*/);
+      const typed = pieces.pop().trim();
       if (!typed || typed === asked) return;
       asked = typed;
       const url = new URL(input.dataset.suggestUrl, location.href);
       url.searchParams.set("q", typed);
       const response = await fetch(url);
       if (!response.ok || typed !== asked) return;
-      const before = codes.length ? codes.join(", ") + ", " : "";
+      const before = pieces.length ? pieces.join(", ") + ", " : "";
       list.replaceChildren(
         ...(await response.json()).map((system) => {
           const option = document.createElement("option");
-          option.value = before + system.slug;
-          option.textContent = system.designation;
+          option.value = before + system.designation;
+          option.textContent = system.manufacturer || system.slug;
           return option;
         }),
       );

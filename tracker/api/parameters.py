@@ -43,7 +43,12 @@ FORMAT = query(
     enum=["json", "jsonl"],
 )
 TYPE = query("type", "Equipment type slug (`uav`, `radar-sensor`, `electronic-warfare`, …).", many=True)
-SYSTEM = query("system", "System slug (`su-30mk2`, see /api/systems/).", many=True)
+SYSTEM = query(
+    "system",
+    "A system's designation or slug (`Su-30MK2`, `su-30mk2`, see /api/systems/), or words naming several: "
+    "the start of designations (`Su-30`) or a manufacturer (`Sukhoi`, `Almaz-Antey S-400`).",
+    many=True,
+)
 SEARCH = query("q", "Words, all of which must appear (as prefixes) in the record's text.")
 
 REQUESTS = [

@@ -7,11 +7,14 @@ server error) is rewritten by ProblemDetailsMiddleware, so a client never has to
 """
 
 import json
+from functools import partial
 from http import HTTPStatus
 
 from django.http import HttpResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from tracker.explore.errors import LABELS, label_of
 
 PROBLEM = "application/problem+json"
 API_PREFIX = "/api/"
@@ -23,8 +26,8 @@ DETAILS = {
 }
 
 
-def problem(status, detail="", invalid=None):
-    """The problem document: invalid is [(parameter, reason)]."""
+def problem(status, detail="", invalid=None, label=None):
+    """The problem document: invalid is [(parameter, reason)]; label(parameter) is what the site's forms call it."""
     try:
         phrase, description = HTTPStatus(status).phrase, HTTPStatus(status).description
     except ValueError:
@@ -32,7 +35,8 @@ def problem(status, detail="", invalid=None):
     body = {"type": "about:blank", "title": phrase, "status": status}
     body["detail"] = detail or DETAILS.get(status, description)
     if invalid:
-        body["invalid-params"] = [{"name": name, "reason": reason} for name, reason in invalid]
+        label = label or (lambda name: LABELS.get(name, name))
+        body["invalid-params"] = [{"name": name, "label": label(name), "reason": reason} for name, reason in invalid]
     return body
 
 
@@ -51,8 +55,11 @@ def exception_handler(exc, context):
         return None  # a server error: Django answers 500, and the middleware below rewrites it
     if isinstance(exc, exceptions.ValidationError):
         invalid = flatten(exc.detail)
-        detail = "; ".join(f"{name}: {reason}" for name, reason in invalid)
-        response.data = problem(response.status_code, detail, invalid)
+        # The label as the pages show it (the list's FilterSet says), and the parameter the address has.
+        filters = getattr(getattr(context.get("view"), "filterset_class", None), "base_filters", {})
+        label = partial(label_of, filters)
+        detail = "; ".join(f"{label(name)} ({name}): {reason}" for name, reason in invalid)
+        response.data = problem(response.status_code, detail, invalid, label)
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = problem(response.status_code, str(detail))

@@ -316,6 +316,7 @@ def page_of(serializer_class):
 
 class InvalidParam(serializers.Serializer):
     name = serializers.CharField(help_text="The query parameter.")
+    label = serializers.CharField(help_text="The same filter as the site's forms name it (`From` for `date_from`).")
     reason = serializers.CharField()
 
 

@@ -1,7 +1,7 @@
 """The public filters: one FilterSet per list, shared by its page, its CSV and the matrix.
 
-Every parameter is validated; a bad value is a form error that names the
-parameter, and the views then show no rows rather than an unfiltered list.
+Every parameter is validated; a bad value is a form error that the page shows beside the
+label of its box (errors.py), and the views then show no rows rather than an unfiltered list.
 """
 
 import re
@@ -22,13 +22,13 @@ from tracker.models import (
     RequestItem,
     RequestStatus,
     Source,
-    System,
 )
 from tracker.models.claims import disputed_requests
 from tracker.models.deliveries import FIRST_YEAR, LAST_YEAR
 
 from .country_filter import CountryNamesOnce, country_filter
 from .pagination import Key, ordering
+from .system_filter import system_filter
 
 # ------------------------------------------------------------------ fields
 
@@ -83,6 +83,9 @@ def in_order(keys, by_key, codes):
     return found, [code for code, key in zip(codes, keys, strict=True) if key not in by_key]
 
 
+DATE_FORMS = "a year, a month or a day, as 2020, 2020-05 or 2020-05-17"
+
+
 class PartialDateField(forms.CharField):
     """An ISO date, or just a year-month or a year: cleans to (first day, last day) of that period."""
 
@@ -93,7 +96,7 @@ class PartialDateField(forms.CharField):
         try:
             start, precision = parse_partial(value)
         except NotADate:
-            raise forms.ValidationError(f"{value[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.") from None
+            raise forms.ValidationError(f"{value[:30]!r} is not a date: {DATE_FORMS}.") from None
         except ValueError as error:
             raise forms.ValidationError(f"{value!r} is not a real date ({error}).") from None
         return start, period_end(start, precision)
@@ -140,12 +143,6 @@ class CodeListFilter(django_filters.Filter):
 def type_filter(method):
     return CodeListFilter(
         label="Equipment type", method=method, resolve=slug_resolver(EquipmentType.objects.all), noun="equipment type"
-    )
-
-
-def system_filter(method):
-    return CodeListFilter(
-        label="System", method=method, resolve=slug_resolver(System.objects.in_public_use), noun="system"
     )
 
 
@@ -214,7 +211,7 @@ class RequestFilter(CountryNamesOnce, django_filters.FilterSet):
     date_to = PartialDateFilter(label="To", method="filter_date_to")
     precision = ChoicesFilter(label="Date known to", field_name="date_precision", choices=DatePrecision.choices)
     reliability = django_filters.ChoiceFilter(
-        label="Sources graded at least", choices=Reliability.choices, method="filter_reliability"
+        label="Sources graded", choices=Reliability.choices, method="filter_reliability"
     )
     # One range over the deliveries of one item (filter_queryset), never three separate conditions.
     delivered_in = YearFilter(label="Delivered in", method="delivery_years")

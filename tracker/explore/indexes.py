@@ -18,6 +18,7 @@ from tracker.models import Country, EquipmentType, System
 
 from . import reports
 from .country_filter import CountryNamesOnce, country_filter
+from .errors import FilterError, form_errors
 from .filters import type_filter
 from .tallies import COUNTRY_SORTS, SYSTEM_SORTS, country_tallies, ordered, system_tallies
 
@@ -126,8 +127,7 @@ def counted(request, filterset_class):
     """(filterset, its counted rows in the order asked, errors): no rows when a parameter is bad."""
     filterset = filterset_class(request.GET, request=request)
     if not filterset.is_valid():
-        errors = [(name, message) for name, messages in filterset.form.errors.items() for message in messages]
-        return filterset, [], errors
+        return filterset, [], form_errors(filterset.form)
     sort = filterset.form.cleaned_data.get("sort") or filterset.DEFAULT_SORT
     return filterset, ordered(filterset.count(filterset.qs), sort, filterset.SORTS, filterset.TIE), []
 
@@ -139,7 +139,7 @@ def index_page(request, template, filterset_class, per_page, **context):
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         asked = request.GET["page"][:20]
-        errors.append(("page", f"There is no page '{asked}': pages run from 1 to {paginator.num_pages}."))
+        errors.append(FilterError("page", f"There is no page '{asked}': pages run from 1 to {paginator.num_pages}."))
         page = Paginator([], per_page).page(1)
     if isinstance(filterset, CountryNamesOnce):  # the country box's suggestions: the rows its values were read from
         context["country_names"] = filterset.country_names()

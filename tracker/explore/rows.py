@@ -86,12 +86,13 @@ def _status(status, labels):
     return f'<span class="status status-{esc(status)}">{esc(labels.get(status, status))}</span>'
 
 
-def _item(item, url):
+def _item(item, url, system_url):
     parts = ["<li>"]
     if item.quantity_requested is not None:
         parts.append(f"{estimated(item.quantity_requested, item.quantity_requested_estimated)} × ")
-    if item.system_id:
-        parts.append(f"<strong>{esc(item.system.designation)}</strong>: ")
+    if item.system_id:  # its page: what else was asked for and deployed of it
+        system = item.system
+        parts.append(f'<a class="system" href="{esc(system_url.format(system.slug))}">{esc(system.designation)}</a>: ')
     parts.append(f'<a href="{url}">{esc(item.description)}</a> ')
     parts.append(f'<span class="tag">{esc(HELP_KIND.get(item.help_kind, item.help_kind))}</span>')
     if item.hedged:
@@ -102,11 +103,12 @@ def _item(item, url):
 
 def request_rows(requests):
     link, rows, detail = _Links(), [], detail_url("", "request-detail")
+    system_url = detail_url("", "system-detail")
     for r in requests:
         url = detail.format(r.pk)
         items = r.items.all()
         if items:
-            what = '<ul class="items">' + "".join(_item(item, url) for item in items) + "</ul>"
+            what = '<ul class="items">' + "".join(_item(item, url, system_url) for item in items) + "</ul>"
         else:
             what = f'<a href="{url}">{esc(Truncator(r.summary).chars(140))}</a>'
         when = f' datetime="{r.date.isoformat()}"' if r.date else ""
@@ -127,6 +129,7 @@ def _where(d, link):
 
 def deployment_rows(deployments):
     link, rows, detail = _Links(), [], detail_url("", "deployment-detail")
+    system_url = detail_url("", "system-detail")
     for d in deployments:
         tags = []
         if d.quantity is not None:
@@ -136,7 +139,8 @@ def deployment_rows(deployments):
         if d.equipment_type_id:
             tags.append(f'<span class="tag">{esc(d.equipment_type.name)}</span>')
         if d.system_id:
-            tags.append(f'<span class="tag">{esc(d.system.designation)}</span>')
+            href = esc(system_url.format(d.system.slug))
+            tags.append(f'<a class="tag system" href="{href}">{esc(d.system.designation)}</a>')
         label = d.unit or Truncator(d.description).chars(100)
         if d.start_date:
             since = f'<time datetime="{d.start_date.isoformat()}">{esc(d.start_display)}</time>'

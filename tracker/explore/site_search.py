@@ -17,8 +17,11 @@ from django.urls import reverse
 
 from tracker.models import ArmsRequest, Citation, Country, Deployment, Person, Source, System
 from tracker.models import search as full_text
+from tracker.models.equipment import variant_key
+from tracker.models.names import key_words
 
 from . import pagination
+from .errors import form_errors
 from .filters import DEPLOYMENT_SORTS, REQUEST_SORTS
 
 RECORDS_SHOWN = 10  # requests and deployments listed per kind; "all N" opens the list
@@ -28,7 +31,7 @@ RELATED = {"requests": ("requester", "supplier"), "deployments": ("country",)}
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(max_length=MAX_LENGTH, required=False)
+    q = forms.CharField(label="Search", max_length=MAX_LENGTH, required=False)
 
 
 @dataclass
@@ -60,8 +63,7 @@ class Group:
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        errors = [(name, message) for name, messages in form.errors.items() for message in messages]
-        return render(request, "tracker/search.html", {"q": "", "errors": errors}, status=400)
+        return render(request, "tracker/search.html", {"q": "", "errors": form_errors(form)}, status=400)
     text = form.cleaned_data["q"]
     # Punctuation alone ("--", "%") names nothing; the lists would take it as no filter at all.
     groups = [group for group in find(text) if group.count] if full_text.words(text) else []
@@ -69,55 +71,82 @@ def search(request):
 
 
 def find(text):
-    """Every kind, in the order of the page: the records first, then the names."""
-    return [
-        records(
-            "requests",
-            "Requests",
-            "request",
-            ArmsRequest.objects.published().matching_counted(text),
-            REQUEST_SORTS,
-            list_url("request-list", q=text),
-        ),
-        records(
-            "deployments",
-            "Deployments",
-            "deployment",
-            Deployment.objects.published().matching_counted(text),
-            DEPLOYMENT_SORTS,
-            list_url("deployment-list", q=text),
-        ),
-        names(
-            "systems",
-            "Systems",
-            "system",
-            System.objects.in_public_use().named(text).select_related("equipment_type").order_by("designation"),
-        ),
-        names(
-            "persons",
-            "Persons",
-            "person",
-            Person.objects.in_public_use().named(text).select_related("country").order_by("name"),
-        ),
-        names(
-            "countries",
-            "Countries and parties",
-            "country or party",
-            Country.objects.named(text),
-        ),
-        names(
-            "sources",
-            "Sources",
-            "source",
-            Source.objects.in_public_use()
-            .named(text)
-            .annotate(
-                cites_requests=Exists(Citation.objects.filter(source=OuterRef("pk"), request__published=True)),
-                cites_deployments=Exists(Citation.objects.filter(source=OuterRef("pk"), deployment__published=True)),
-            )
-            .order_by("outlet", "title"),
-        ),
-    ]
+    """Every kind, in the order of the page: the records first, then the names; but a system or a country the
+    text names (Su-30MK2, Venezuela, VEN) comes first, its page before the records that mention it."""
+    return named_first(
+        text,
+        [
+            records(
+                "requests",
+                "Requests",
+                "request",
+                ArmsRequest.objects.published().matching_counted(text),
+                REQUEST_SORTS,
+                list_url("request-list", q=text),
+            ),
+            records(
+                "deployments",
+                "Deployments",
+                "deployment",
+                Deployment.objects.published().matching_counted(text),
+                DEPLOYMENT_SORTS,
+                list_url("deployment-list", q=text),
+            ),
+            names(
+                "systems",
+                "Systems",
+                "system",
+                System.objects.in_public_use().named(text).select_related("equipment_type").order_by("designation"),
+            ),
+            names(
+                "persons",
+                "Persons",
+                "person",
+                Person.objects.in_public_use().named(text).select_related("country").order_by("name"),
+            ),
+            names(
+                "countries",
+                "Countries and parties",
+                "country or party",
+                Country.objects.named(text),
+            ),
+            names(
+                "sources",
+                "Sources",
+                "source",
+                Source.objects.in_public_use()
+                .named(text)
+                .annotate(
+                    cites_requests=Exists(Citation.objects.filter(source=OuterRef("pk"), request__published=True)),
+                    cites_deployments=Exists(
+                        Citation.objects.filter(source=OuterRef("pk"), deployment__published=True)
+                    ),
+                )
+                .order_by("outlet", "title"),
+            ),
+        ],
+    )
+
+
+def named_first(text, groups):
+    """groups with those holding the system or country text names exactly moved first, that row first in its group."""
+    first = []
+    for group in groups:
+        exact = [row for row in group.rows if names_exactly(text, group.kind, row)]
+        if exact:
+            group.rows = exact + [row for row in group.rows if row not in exact]
+            first.append(group.kind)
+    return [g for g in groups if g.kind in first] + [g for g in groups if g.kind not in first]
+
+
+def names_exactly(text, kind, row):
+    """The row is the system (designation up to case, spaces and hyphens) or country (name or code) text names."""
+    if kind == "systems":
+        return variant_key(row.designation) == variant_key(text)
+    if kind == "countries":
+        code = text.strip().upper()
+        return code in (row.iso2, row.iso3) or key_words(text) in (key_words(row.name), key_words(row.official_name))
+    return False
 
 
 def records(kind, title, one, matched, sorts, all_url):

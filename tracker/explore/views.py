@@ -1,17 +1,17 @@
 import re
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.text import slugify
 
 from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System
+from tracker.models.names import key_words
 
 from . import claims, pagination, reports, summaries, versions
+from .errors import FilterError, form_errors
 from .filters import DeploymentFilter, RequestFilter
 from .kept import with_kept_copies
+from .system_filter import public_systems
 from .timelines import timeline
 
 PER_PAGE = 50
@@ -21,8 +21,8 @@ SUGGESTIONS = 20  # systems suggested per keystroke
 
 
 def filter_errors(filterset):
-    """[(parameter, message)] for every bad query parameter."""
-    return [(name, message) for name, messages in filterset.form.errors.items() for message in messages]
+    """[(parameter, message)] for every bad query parameter, each labelled as its box is (errors.py)."""
+    return form_errors(filterset.form)
 
 
 def apply(filterset_class, request, queryset):
@@ -37,41 +37,59 @@ def paginate(request, filterset, rows, errors):
     """The page the ?after= or ?before= cursor names, or the first; a bad cursor is a named error."""
     after, before = request.GET.get("after", ""), request.GET.get("before", "")
     if request.GET.get("page", "1") not in ("", "1"):
-        errors.append(("page", "Pages are no longer numbered: follow the Next and Previous links."))
+        errors.append(FilterError("page", "Pages are no longer numbered: follow the Next and Previous links."))
     elif after and before:
-        errors.append(("before", "Give ?after= or ?before=, not both."))
+        errors.append(
+            FilterError("before", "Pages after and before at once: follow one Next or Previous link, not both.")
+        )
     if not errors:
         sort, keys = filterset.filters["sort"].chosen(filterset.form.cleaned_data.get("sort"))
         try:
             return pagination.paginate(rows, keys, sort, PER_PAGE, after=after, before=before)
         except pagination.BadCursor as error:
             token = before or after
-            errors.append(("before" if before else "after", f"{token[:20]!r}{'…' * (len(token) > 20)} {error}"))
+            errors.append(
+                FilterError("before" if before else "after", f"{token[:20]!r}{'…' * (len(token) > 20)} {error}")
+            )
     return pagination.Page(object_list=[], has_next=False, has_previous=False)
 
 
 def choices_context(request, filterset):
     """What the filter forms offer: short lists only, and the values currently chosen.
 
-    Systems are suggested as the user types (system_suggestions); only those chosen are rendered.
+    Systems are suggested as the user types (system_suggestions); only those chosen are rendered, and words
+    that name several say so ("Sukhoi: 14 systems (Su-24, …)").
     """
     valid = filterset.is_valid()
+    systems = filterset.form.cleaned_data.get("system", []) if valid else []
     return {
         "country_names": filterset.country_names(),  # what the country parameters were read from
         "types": EquipmentType.objects.only("name", "slug"),
-        "systems": filterset.form.cleaned_data.get("system", []) if valid else [],
+        "systems": systems,
+        "system_readings": systems.described() if systems else [],
         "chosen": {name: request.GET.getlist(name) for name in request.GET},
         "in_use": filters_in_use(request, filterset),
     }
 
 
 def filters_in_use(request, filterset):
-    """[(label, values as typed)] of the filters the query string sets: the folded filter panel names them."""
+    """[(label, values as typed)] of the filters the query string sets: the folded filter panel names them,
+    and how many systems words name ("System: Sukhoi (Sukhoi: 14 systems)")."""
+    valid = filterset.is_valid()
     return [
-        (filterset.filters[name].label, ", ".join(value for value in request.GET.getlist(name) if value))
+        (
+            filterset.filters[name].label,
+            as_typed(request.GET.getlist(name), name, valid and filterset.form.cleaned_data),
+        )
         for name in filterset.filters
         if name != "sort" and any(request.GET.getlist(name))
     ]
+
+
+def as_typed(values, name, cleaned):
+    readings = getattr(cleaned.get(name), "readings", ()) if cleaned else ()
+    several = [f"{text}: {len(found)} systems" for text, found in readings if len(found) > 1]
+    return ", ".join(value for value in values if value) + (f" ({'; '.join(several)})" if several else "")
 
 
 def list_page(request, template, filterset_class, queryset, sizes=reports.one_row_each):
@@ -280,21 +298,12 @@ def system_detail(request, slug):
 
 
 def system_suggestions(request):
-    """GET ?q=su-3: up to SUGGESTIONS systems whose slug starts with q (slugified), as JSON for the filter form."""
-    prefix = slugify(request.GET.get("q", "")[:100])
-    if not prefix:
+    """GET ?q=su-3: up to SUGGESTIONS systems the text names as the system filter reads it (a designation, its
+    first characters, or manufacturer words: system_filter.py), as JSON for the filter form."""
+    text = request.GET.get("q", "")[:100]
+    if not key_words(text):
         return JsonResponse([], safe=False)
-    systems = System.objects.in_public_use().filter(slug_prefix(prefix)).order_by("slug").values("slug", "designation")
-    return JsonResponse(list(systems[:SUGGESTIONS]), safe=False)
-
-
-def slug_prefix(prefix):
-    """A prefix match that walks the slug's unique index.
-
-    PostgreSQL's LIKE 'su-3%' uses the varchar_pattern_ops index Django adds to slug
-    fields; SQLite's LIKE ignores case, so it cannot use the index, but a range over
-    the BINARY-collated index is the same test for lowercase ASCII slugs.
-    """
-    if connection.vendor == "sqlite":
-        return Q(slug__gte=prefix, slug__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    return Q(slug__startswith=prefix)
+    found = public_systems().suggestions(text, SUGGESTIONS)
+    return JsonResponse(
+        [{"slug": s.slug, "designation": s.designation, "manufacturer": s.manufacturer} for s in found], safe=False
+    )
