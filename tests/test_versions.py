@@ -105,3 +105,20 @@ def test_query_count_of_a_version_page(client, story):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/requests/{story.pk}/v/1/").status_code == 200
     assert len(ctx.captured_queries) == 10, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+def test_the_api_reads_a_record_at_a_version(client, story):
+    listed = client.get(f"/api/requests/{story.pk}/versions/").json()
+    assert [v["version"] for v in listed["versions"]] == [1, 2, 3] and listed["withdrawn"] is False
+    assert listed["versions"][0]["html_url"] == f"http://testserver/requests/{story.pk}/v/1/"
+    first = client.get(f"/api/requests/{story.pk}/versions/1/").json()
+    current = client.get(f"/api/requests/{story.pk}/").json()
+    assert first["summary"] == "Venezuela asks for drones" and first["status"] == "requested"
+    assert len(first["items"]) == 1 and len(current["items"]) == 2
+    assert (first["version"], first["latest_version"]) == (1, 3)
+    assert current["version"] == 3 and current["version_url"] == f"http://testserver/requests/{story.pk}/v/3/"
+    # Same keys as the current record, but the version's own.
+    assert set(current) | {"version_date", "latest_version", "withdrawn"} == set(first) | {"version_url"}
+    assert "CURATOR-ONLY" not in str(first) and "internal_notes" not in first
+    assert client.get(f"/api/requests/{story.pk}/versions/4/").status_code == 404
+    assert client.get("/api/requests/999999/versions/").status_code == 404

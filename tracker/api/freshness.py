@@ -24,7 +24,7 @@ from django.utils.http import http_date
 from tracker.models import DataVersion
 
 # Bump when responses change shape or content without the data changing (a field added, a link renamed).
-REPRESENTATION = "2"
+REPRESENTATION = "3"
 MAX_AGE = 60  # seconds a cache may reuse an anonymous read without asking again
 
 

@@ -13,8 +13,9 @@ subqueries, it would run a small plan per record, and build the hashes of its jo
 from django.db import connections, router
 
 from tracker.models import ArmsRequest, Deployment
+from tracker.models.record_versions import version_sql
 
-from .sql import Dialect
+from .sql import Dialect, literal
 
 CHUNK = 2000  # records per query of a download
 
@@ -34,6 +35,14 @@ class Records:
     def json(self):
         """The record's JSON with its lists as correlated subqueries."""
         raise NotImplementedError
+
+    def version(self):
+        """(version, version_url): the number of the record's latest published version and its permanent page."""
+        number = version_sql(self.model, "r.id")
+        kind = self.model.citation_field
+        prefix = literal(f"{self.d.base_url}/{kind}s/")
+        url = f"{prefix} || CAST(r.id AS TEXT) || '/v/' || CAST({number} AS TEXT) || '/'"
+        return [("version", number), ("version_url", url)]
 
     def grouped_json(self):
         """(CTEs over the records in %(ids)s, the record's JSON using them, the joins to them): PostgreSQL."""
@@ -155,6 +164,7 @@ class RequestRecords(Records):
             ("record_uid", d.uuid("r.uid")),
             ("first_published", d.timestamp("r.published_at")),
             ("last_changed", d.timestamp("r.updated_at")),
+            *self.version(),
             ("requester", parties["requester"]),
             ("supplier", parties["supplier"]),
             ("requested_by", parties["requested_by"]),
@@ -216,6 +226,7 @@ class DeploymentRecords(Records):
             ("record_uid", d.uuid("r.uid")),
             ("first_published", d.timestamp("r.published_at")),
             ("last_changed", d.timestamp("r.updated_at")),
+            *self.version(),
             ("country", refs["country"]),
             ("host_country", refs["host_country"]),
             ("equipment_type", refs["equipment_type"]),

@@ -39,6 +39,8 @@ PARTIAL_DATE = "A date at its precision: 2025-10-17 (day), 2025-10 (month) or 20
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # to the second, in UTC (TIME_ZONE), as sql.Dialect.timestamp() writes it
 FIRST_PUBLISHED = "When the record was first published (UTC); kept if it is unpublished and published again."
 LAST_CHANGED = "When the record was last changed (UTC): an edit, a revert or an import that changed it."
+VERSION = "The number of the record's latest published version (its n-th published state); null if none is on file."
+VERSION_URL = "That version's permanent page, to cite: /requests/<id>/v/<n>/ (it never changes)."
 PRECISION = {"choices": DatePrecision.choices, "allow_null": True, "help_text": "day, month or year"}
 
 
@@ -158,6 +160,8 @@ class RequestSerializer(serializers.Serializer):
     record_uid = serializers.UUIDField(help_text="The record's key in every database (the CSV's record_uid).")
     first_published = serializers.DateTimeField(format=TIMESTAMP, help_text=FIRST_PUBLISHED)
     last_changed = serializers.DateTimeField(format=TIMESTAMP, help_text=LAST_CHANGED)
+    version = serializers.IntegerField(allow_null=True, help_text=VERSION)
+    version_url = serializers.URLField(allow_null=True, help_text=VERSION_URL)
     requester = CountryRef()
     supplier = CountryRef(help_text="The country asked.")
     requested_by = PersonRef(allow_null=True)
@@ -182,6 +186,8 @@ class DeploymentSerializer(serializers.Serializer):
     record_uid = serializers.UUIDField()
     first_published = serializers.DateTimeField(format=TIMESTAMP, help_text=FIRST_PUBLISHED)
     last_changed = serializers.DateTimeField(format=TIMESTAMP, help_text=LAST_CHANGED)
+    version = serializers.IntegerField(allow_null=True, help_text=VERSION)
+    version_url = serializers.URLField(allow_null=True, help_text=VERSION_URL)
     country = CountryRef(help_text="The deploying country.")
     host_country = CountryRef(allow_null=True)
     equipment_type = TypeRef(allow_null=True)

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import claims, docs, views
+from . import claims, docs, versions, views
 
 LINES = {"format": "jsonl"}
 
@@ -12,9 +12,21 @@ urlpatterns = [
     path("requests/", views.RequestList.as_view(), name="api-request-list"),
     path("requests.jsonl", views.RequestList.as_view(), LINES, name="api-request-lines"),
     path("requests/<int:pk>/", views.RequestDetail.as_view(), name="api-request-detail"),
+    path("requests/<int:pk>/versions/", versions.RequestVersionList.as_view(), name="api-request-versions"),
+    path(
+        "requests/<int:pk>/versions/<int:number>/",
+        versions.RequestVersionDetail.as_view(),
+        name="api-request-version",
+    ),
     path("deployments/", views.DeploymentList.as_view(), name="api-deployment-list"),
     path("deployments.jsonl", views.DeploymentList.as_view(), LINES, name="api-deployment-lines"),
     path("deployments/<int:pk>/", views.DeploymentDetail.as_view(), name="api-deployment-detail"),
+    path("deployments/<int:pk>/versions/", versions.DeploymentVersionList.as_view(), name="api-deployment-versions"),
+    path(
+        "deployments/<int:pk>/versions/<int:number>/",
+        versions.DeploymentVersionDetail.as_view(),
+        name="api-deployment-version",
+    ),
     path("countries/", views.CountryList.as_view(), name="api-country-list"),
     path("countries.jsonl", views.CountryList.as_view(), LINES, name="api-country-lines"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="api-country-detail"),

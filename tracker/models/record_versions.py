@@ -141,3 +141,15 @@ def name_rows(objects, revision_id, using):
             key = (f.related_model, getattr(obj, f.attname)) if f.many_to_one else None
             if key in known:
                 f.set_cached_value(obj, known[key])
+
+
+def version_sql(model, pk_sql, using="default"):
+    """SQL for the number of the latest published version of the record whose id is pk_sql (NULL for none):
+    the API's records (tracker/api/records.py) are written by the database. An index probe per record."""
+    content_type = ContentType.objects.db_manager(using).get_for_model(model).pk
+    published = PUBLISHED.replace("%", "%%")  # the query runs with parameters
+    return (
+        f"(SELECT NULLIF(COUNT(*), 0) FROM {Version._meta.db_table} vn WHERE vn.db = 'default' "
+        f"AND vn.content_type_id = {int(content_type)} AND vn.object_id = CAST({pk_sql} AS TEXT) "
+        f"AND vn.serialized_data LIKE '%%{published}%%')"
+    )
