@@ -5,12 +5,15 @@ out, and a filter naming it is refused exactly as a made-up code is (no oracle).
 record uses it, it is known. ISO states are always known.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
-from tracker.models import ArmsRequest, Citation, Country, Deployment, RequestItem, System
+from tracker.models import ArmsRequest, Citation, Country, Deployment, Release, RequestItem, Source, System
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +180,20 @@ def test_the_api_knows_draft_only_rows_no_more_than_the_pages(client, secret):
     publish(draft)
     for url in unknown:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_release_holds_no_draft_and_no_curator_only_field(secret, make_request, settings, tmp_path):
+    """Issue 25: every file of a release (CSV, JSON Lines, CHANGES, datapackage.json) is read for traces."""
+    party, system, draft, deployment = secret
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "releases": {**settings.STORAGES["releases"], "OPTIONS": {"location": tmp_path}},
+    }
+    make_request(published=True, internal_notes="CURATOR-ONLY NOTE", notes="A public note")
+    Source.objects.update(notes="SOURCE NOTE FOR CURATORS")
+    call_command("make_release", stdout=io.StringIO())
+    release = Release.objects.get()
+    written = b"".join((tmp_path / release.tag / entry["name"]).read_bytes() for entry in release.manifest)
+    assert b"A public note" in written and len(release.manifest) == 8  # the files are read, and hold the public side
+    secrets = [b"Secret Brigade", b"Hush-1", b"CURATOR-ONLY", b"SOURCE NOTE", str(draft.uid).encode()]
+    assert [text for text in secrets + [str(deployment.uid).encode()] if text in written] == []

@@ -6,11 +6,12 @@ import csv
 import hashlib
 import io
 
+import bibtexparser
 import pytest
 from django.core.management import CommandError, call_command
 from frictionless import validate
 
-from tracker.models import ArmsRequest, Job, Release, RequestItem
+from tracker.models import ArmsRequest, Job, Release
 from tracker.releases.storage import local_root
 
 from .conftest import finish_jobs
@@ -83,7 +84,11 @@ def test_a_release_of_the_demo_data(demo, release_folder):
     ArmsRequest.objects.filter(pk=withdrawn.pk).unpublish()
     second = make_release()
     assert second.number == 2 and second.tag != first.tag
-    expected = [("added", "request", added.pk), ("changed", "request", edited.pk), ("withdrawn", "request", withdrawn.pk)]
+    expected = [
+        ("added", "request", added.pk),
+        ("changed", "request", edited.pk),
+        ("withdrawn", "request", withdrawn.pk),
+    ]
     assert changes(second) == sorted(expected, key=lambda change: change[2])  # in id order
     assert (second.added, second.changed, second.withdrawn) == (1, 1, 1)
     assert list(Release.objects.holding("request", withdrawn.pk)) == [first]
@@ -101,3 +106,48 @@ def test_a_release_of_the_demo_data(demo, release_folder):
     assert failed.value.returncode == 1
     assert f"{first.tag}/deployments.csv" in errors.getvalue() and "requests.csv" not in errors.getvalue()
     call_command("verify_release", second.tag, stdout=io.StringIO())
+
+
+def test_pages_api_and_who_may_make_one(make_request, make_deployment, viewer_client, editor, release_folder):
+    request = make_request(published=True)
+    draft = make_request(published=False, summary="a draft")
+    deployment = make_deployment(published=True)
+    assert viewer_client.post("/admin/tracker/release/make/").status_code == 403
+    assert "Make a release" not in viewer_client.get("/admin/tracker/release/").content.decode()
+    viewer_client.force_login(editor)
+    response = viewer_client.post("/admin/tracker/release/make/")
+    job = Job.objects.get(kind="release-make")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert viewer_client.post("/admin/tracker/release/make/").status_code == 302  # refused while one is queued
+    assert Job.objects.filter(kind="release-make").count() == 1
+    finish_jobs()
+    release = Release.objects.get(job=job)
+    assert release.status == "published" and release.created_by == editor and release.requests == 1
+    viewer_client.logout()
+
+    listing = viewer_client.get("/releases/").content.decode()
+    assert release.tag in listing and release.file("requests.csv")["sha256"] in listing
+    page = viewer_client.get(f"/releases/{release.tag}/")
+    address = f"http://testserver/releases/{release.tag}/"
+    assert address in page.context["citation_text"]
+    entry = bibtexparser.loads(page.context["bibtex"]).entries[0]
+    assert entry["ENTRYTYPE"] == "misc" and entry["url"] == address and entry["version"] == release.tag
+    download = viewer_client.get(f"/releases/{release.tag}/requests.csv")
+    body = b"".join(download.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == release.file("requests.csv")["sha256"]
+    assert download["ETag"] == f'"{release.file("requests.csv")["sha256"]}"'
+    assert viewer_client.get(f"/releases/{release.tag}/../settings.py").status_code == 404
+    assert viewer_client.get(f"/releases/{release.tag}/nothing.csv").status_code == 404
+    Release.objects.create(tag="2099-01-01", status="building")
+    assert viewer_client.get("/releases/2099-01-01/").status_code == 404  # not published: nobody sees it
+    assert viewer_client.get("/api/releases/2099-01-01/").status_code == 404
+
+    assert release.tag in viewer_client.get(f"/requests/{request.pk}/").content.decode()
+    assert release.tag in viewer_client.get(f"/deployments/{deployment.pk}/").content.decode()
+    assert not Release.objects.holding("request", draft.pk).exists()
+    api = viewer_client.get("/api/releases/").json()["results"]
+    assert [r["tag"] for r in api] == [release.tag]
+    files = {f["name"]: f for f in api[0]["files"]}
+    assert files["requests.jsonl"]["sha256"] == release.file("requests.jsonl")["sha256"]
+    assert files["requests.jsonl"]["url"] == f"http://testserver/releases/{release.tag}/requests.jsonl"
+    assert viewer_client.get(f"/api/releases/{release.tag}/").json()["number"] == 1

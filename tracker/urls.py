@@ -5,7 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .explore import citations, cite, claims, feeds, kept, versions, views
+from .explore import citations, cite, claims, feeds, kept, releases, versions, views
 from .explore import indexes as index_pages
 from .explore.maps import deployment_map, deployment_map_json
 from .explore.network import network, network_json
@@ -82,6 +82,9 @@ urlpatterns = [
     # A source's kept copy, by the SHA-256 its record page shows: 404 unless settings.EVIDENCE_PUBLIC.
     path("sources/<int:pk>/copies/<sha256:sha256>/", kept.kept_text, name="kept-text"),
     path("sources/<int:pk>/copies/<sha256:sha256>.warc", kept.kept_warc, name="kept-warc"),
+    path("releases/", releases.release_list, name="release-list"),
+    path("releases/<str:tag>/", releases.release_detail, name="release-detail"),
+    path("releases/<str:tag>/<str:name>", releases.release_file, name="release-file"),
     path("api/", include("tracker.api.urls")),
     path("search/", search, name="search"),
     path("admin/", admin.site.urls),

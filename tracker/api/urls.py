@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import claims, docs, versions, views
+from . import claims, docs, releases, versions, views
 
 LINES = {"format": "jsonl"}
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("systems/<slug:slug>/", views.SystemDetail.as_view(), name="api-system-detail"),
     path("sources/<int:pk>/", views.SourceDetail.as_view(), name="api-source-detail"),
     path("claims/", claims.ClaimList.as_view(), name="api-claim-list"),
+    path("releases/", releases.ReleaseList.as_view(), name="api-release-list"),
+    path("releases/<str:tag>/", releases.ReleaseDetail.as_view(), name="api-release-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs.page, name="api-docs"),
 ]

@@ -32,6 +32,8 @@ def may_act_on(user, job):
         return may_import(user)
     if job.kind == "reader-read":
         return may_read(user)
+    if job.kind == "release-make":
+        return user.has_perm("tracker.add_release")
     return job.kind.startswith("evidence-") and user.has_perm("tracker.add_capture")
 
 

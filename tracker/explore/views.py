@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from tracker.models import ArmsRequest, Country, Deployment, EquipmentType, System
 from tracker.models.names import key_words
 
-from . import claims, pagination, reports, summaries, versions
+from . import claims, pagination, releases, reports, summaries, versions
 from .errors import FilterError, form_errors
 from .filters import DeploymentFilter, RequestFilter
 from .kept import with_kept_copies
@@ -195,6 +195,7 @@ def request_detail(request, pk):
             "r": arms_request,
             "copies_public": settings.EVIDENCE_PUBLIC,
             **versions.current(request, "request", arms_request),
+            **releases.of("request", arms_request),  # the releases it is in
             **claims.page_context(arms_request),  # "sources differ" beside disputed fields
         },
     )
@@ -252,6 +253,7 @@ def deployment_detail(request, pk):
             "d": deployment,
             "copies_public": settings.EVIDENCE_PUBLIC,
             **versions.current(request, "deployment", deployment),
+            **releases.of("deployment", deployment),
         },
     )
 
