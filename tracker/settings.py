@@ -98,7 +98,7 @@ else:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
-    # HTTPS only: off by default so that a plain-HTTP test deployment works; see README, "Production".
+    # HTTPS only: off by default so that a plain-HTTP test deployment works; see docs/operations.md, "Production".
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
@@ -120,7 +120,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "reversion",
     "axes",
-    "django_tasks",  # the backport of Django 6's tasks API (README, "Jobs")
+    "django_tasks",  # the backport of Django 6's tasks API (docs/operations.md, "Jobs worker")
     "django_tasks_db",  # its database backend: the queue is a table of our own database
     "tracker",
 ]
@@ -149,7 +149,7 @@ EVIDENCE_MAX_ATTEMPTS = env_int("EVIDENCE_MAX_ATTEMPTS", 4)  # network failures 
 EVIDENCE_CHECK_EVERY_HOURS = env_int("EVIDENCE_CHECK_EVERY_HOURS", 24)  # run_jobs queues check_sources; 0: never
 # Kept copies are the publishers' work: curators see them; the public only where the instance may share them.
 EVIDENCE_PUBLIC = env_bool("EVIDENCE_PUBLIC")
-# Where kept copies are stored: a folder (git-ignored) by default, or any Django storage (README, "Evidence").
+# Where kept copies are stored: a folder (git-ignored) by default, or any Django storage (docs/operations.md).
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT") or BASE_DIR / "evidence")
 # Releases (issue 25): dated, write-once freezes of every published record, in a folder (git-ignored) or any storage.
 RELEASES_ROOT = Path(os.environ.get("RELEASES_ROOT") or BASE_DIR / "release-files")
@@ -215,7 +215,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # public may see) are estimated costly enough to trigger it while they run in milliseconds.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
-# PostgreSQL streaming replicas for reads (README, "Read replicas"): comma-separated URLs, each an
+# PostgreSQL streaming replicas for reads (docs/operations.md, "Read replicas"): comma-separated URLs, each an
 # alias replica1, replica2, …; tracker/routing.py sends the public side's reads there, all else to default.
 DATABASE_REPLICAS = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
@@ -274,7 +274,7 @@ LOGIN_URL = "admin:login"
 # that pair out, right password or not, for DJANGO_LOGIN_COOLOFF_HOURS (0: until an admin
 # unlocks it). Counting the pair, not the address alone or the username alone, means an
 # attacker can neither lock the real admin out from elsewhere nor, behind a proxy, lock
-# out everyone who shares its address. See README, "Login throttling".
+# out everyone who shares its address. See docs/operations.md, "Login throttling".
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the password is checked
     "django.contrib.auth.backends.ModelBackend",
@@ -319,7 +319,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The read-only JSON API (tracker/api/, README "API"): Django REST framework, no authentication
+# The read-only JSON API (tracker/api/, docs/api.md): Django REST framework, no authentication
 # (published records only, the same for everyone), throttled per client address.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "tracker.api.bulk.JSONLinesRenderer"],
