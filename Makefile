@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= 1
 PORT ?= 8000
 
-.PHONY: run test test-registers test-articles bench bench-captures setup lint format browser bench-tools clean
+.PHONY: run test test-registers test-articles bench bench-captures bench-release setup lint format browser bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ bench-tools:
 
 bench: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A release of 100,000 synthetic requests: seconds and peak memory (issue 25's goal: under 100 MB); RELEASE_ARGS=--database-url=postgres://…
+bench-release: $(VENV)/.dev
+	$(BIN)/python bench/release.py $(RELEASE_ARGS)
 
 # Peak memory of a worker capturing large responses (issue 21's goal: under 100 MB for a 100 MB response).
 bench-captures: $(VENV)/.dev

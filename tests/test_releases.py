@@ -5,16 +5,19 @@ curator-only notes in no file, a tampered file named by verify_release, and only
 import csv
 import hashlib
 import io
+import json
 
 import bibtexparser
 import pytest
 from django.core.management import CommandError, call_command
+from drf_spectacular.generators import SchemaGenerator
 from frictionless import validate
 
 from tracker.models import ArmsRequest, Job, Release
 from tracker.releases.storage import local_root
 
 from .conftest import finish_jobs
+from .test_api import conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +148,11 @@ def test_pages_api_and_who_may_make_one(make_request, make_deployment, viewer_cl
     assert release.tag in viewer_client.get(f"/requests/{request.pk}/").content.decode()
     assert release.tag in viewer_client.get(f"/deployments/{deployment.pk}/").content.decode()
     assert not Release.objects.holding("request", draft.pk).exists()
-    api = viewer_client.get("/api/releases/").json()["results"]
+    document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+    listed = viewer_client.get("/api/releases/").json()
+    conforms(document, "ReleaseList", listed)
+    conforms(document, "Release", viewer_client.get(f"/api/releases/{release.tag}/").json())
+    api = listed["results"]
     assert [r["tag"] for r in api] == [release.tag]
     files = {f["name"]: f for f in api[0]["files"]}
     assert files["requests.jsonl"]["sha256"] == release.file("requests.jsonl")["sha256"]

@@ -2,7 +2,7 @@
 rows, SHA-256 and address). Not answered from the data version (a release changes no record): releases are few."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -39,7 +39,7 @@ class ReleaseSerializer(serializers.Serializer):
     def get_html_url(self, release) -> str:
         return self.context["request"].build_absolute_uri(release.get_absolute_url())
 
-    @extend_schema(responses=ReleaseFileSerializer(many=True))
+    @extend_schema_field(ReleaseFileSerializer(many=True))
     def get_files(self, release) -> list:
         context = {**self.context, "release": release}
         return ReleaseFileSerializer(release.manifest, many=True, context=context).data
@@ -50,7 +50,11 @@ class ReleaseList(GenericAPIView):
     serializer_class = ReleaseSerializer
     pagination_class = None
 
-    @extend_schema(operation_id="releases_list", summary="The published releases, newest first")
+    @extend_schema(
+        operation_id="releases_list",
+        summary="The published releases, newest first",
+        responses=inline_serializer("ReleaseList", {"results": ReleaseSerializer(many=True)}),
+    )
     def get(self, request):
         releases = Release.objects.published().latest_first()
         return Response({"results": self.get_serializer(releases, many=True).data})
