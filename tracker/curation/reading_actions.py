@@ -31,6 +31,8 @@ from tracker.models import (
 from tracker.reader import article as articles
 from tracker.reader import jobs  # noqa: F401  (registers the reader-read kind)
 
+from .reading_claims import chosen_offer, write_claims
+
 
 def may_read(user):
     """Who may start a reading and decide its proposals: who may add requests and sources (editors)."""
@@ -112,6 +114,10 @@ def decide(reading, review, user):
 def write(proposal, reading, grade, user):
     """The draft record of one accepted proposal and its citation; returns its id."""
     data = proposal.form.cleaned_data
+    offer = chosen_offer(proposal, proposal.form.data)
+    if offer is not None:  # the article differs from an existing request: its claims there, no new request
+        credibility = data.get("credibility") or grade
+        return write_claims(offer, reading.source, proposal.quote, proposal.location, credibility)
     notes = f"Proposed by the article reader (reading #{reading.pk}), accepted by {user.get_username()}."
     if proposal.kind == "request":
         people = ", ".join(proposal.found.get("people") or [])

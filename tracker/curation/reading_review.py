@@ -9,7 +9,7 @@ from django.urls import reverse
 from tracker.dates import parse_partial
 from tracker.models import ArmsRequest, Country, EquipmentType, Source, System
 
-from . import highlights
+from . import highlights, reading_claims
 from .reading_forms import (
     DeploymentForm,
     ItemForm,
@@ -39,6 +39,7 @@ class Proposal:
     location: str = ""
     duplicates: list = dataclasses.field(default_factory=list)
     more_duplicates: bool = False
+    claim_offers: list = dataclasses.field(default_factory=list)  # existing requests it differs from (reading_claims)
 
     @property
     def label(self):
@@ -155,6 +156,7 @@ class Review:
         rows = ArmsRequest.objects.possible_duplicates(requester, supplier, date, precision, systems, source)
         shown = list(rows.select_related("requester", "supplier").order_by("-date", "-id")[: DUPLICATES_SHOWN + 1])
         proposal.duplicates, proposal.more_duplicates = shown[:DUPLICATES_SHOWN], len(shown) > DUPLICATES_SHOWN
+        proposal.claim_offers = reading_claims.offers(found, proposal.duplicates)
 
     def is_valid(self):
         valid = [p.is_valid() for p in self.proposals if p.decision is None]  # decided ones are written already
