@@ -29,6 +29,7 @@ COUNTRY_PARAMS = ("country", "requester", "supplier")
 PAIR_FILTERS = {*COUNTRY_PARAMS, "status"}
 ITEM_PARAMS = ("type", "system")  # one of them, with one value: a request for two would count twice
 PERIOD_FILTERS = {*COUNTRY_PARAMS, "precision"}
+SYSTEM_PERIOD_FILTERS = {"system", "precision"}  # SystemTally's keys: one system's timeline, no country
 
 
 def given(filterset):
@@ -108,9 +109,14 @@ def periods(rows):
 
 
 def period_rows(filterset):
-    """The PeriodTally rows that answer the filters, or None. One side at a time: a request between two
-    countries asked for would count twice."""
+    """The PeriodTally rows (SystemTally's for one system) that answer the filters, or None. One side at a
+    time: a request between two countries asked for would count twice."""
     data, names = filterset.form.cleaned_data, given(filterset)
+    if "system" in names:  # one system, as on its own page; two could count a request twice
+        if not names <= SYSTEM_PERIOD_FILTERS or len(data["system"]) > 1:
+            return None
+        rows = SystemTally.objects.filter(system=data["system"][0].pk)
+        return rows.filter(date_precision__in=data["precision"]) if data.get("precision") else rows
     sides = [name for name in COUNTRY_PARAMS if data.get(name)]
     if not names <= PERIOD_FILTERS or len(sides) > 1:
         return None
