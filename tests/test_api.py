@@ -8,7 +8,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
 from tests.explorer_data import build
-from tracker.models import ArmsRequest, Citation, Country, Delivery, Deployment, RequestItem, Source, System
+from tracker.models import ArmsRequest, Citation, Claim, Country, Delivery, Deployment, RequestItem, Source, System
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,8 @@ def test_drafts_are_missing_everywhere(client, make_request, make_deployment, ty
     deployment = make_deployment(published=False)
     uncited = make_request(published=True, cite=False)
     secret_source = Source.objects.create(outlet="Secret", title="Only drafts cite me")
-    Citation.objects.create(source=secret_source, request=draft)
+    secret = Citation.objects.create(source=secret_source, request=draft)
+    Claim.objects.create(request=draft, citation=secret, field="status", status="refused", words="Secret refusal")
     for path in (f"/api/requests/{draft.pk}/", f"/api/deployments/{deployment.pk}/", f"/api/requests/{uncited.pk}/"):
         missing = client.get(path)
         assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
@@ -194,7 +195,9 @@ def test_drafts_are_missing_everywhere(client, make_request, make_deployment, ty
     assert client.get(f"/api/sources/{secret_source.pk}/").status_code == 404
     assert client.get("/api/systems/hush-2/").status_code == 404
     assert client.get("/api/requests/?system=hush-2").status_code == 400  # as a slug nobody made
-    for path in ("/api/requests/", "/api/requests.jsonl", "/api/deployments/", "/api/systems/", "/api/systems.jsonl"):
+    lists = ("/api/requests/", "/api/requests.jsonl", "/api/deployments/", "/api/systems/", "/api/systems.jsonl")
+    # A draft's claims too (issue 25): never in the claims' list or CSV, nor found by ?disputed=1.
+    for path in (*lists, "/api/claims/", "/claims.csv", "/api/requests/?disputed=1", "/requests/?disputed=1"):
         response = client.get(path)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"secret draft" not in body and b"Hush-2" not in body and b"Secret" not in body, path

@@ -6,11 +6,14 @@ record on the list, the API and the CSV; /claims.csv and /api/claims/ have a row
 
 import csv
 import io
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
 
+from tests.test_api import conforms
 from tracker.models import ArmsRequest, Citation, Claim, RequestItem, Source
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +104,8 @@ def test_the_claims_csv_and_api_have_a_row_per_source_value(client, disputed):
     assert rows_of(client.get("/claims.csv?requester=CU")) == []
     assert client.get("/claims.csv?disputed=2").status_code == 400
     api = client.get("/api/claims/").json()
+    schema = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+    conforms(schema, "ClaimPage", api)  # what the OpenAPI document says a page of claims is
     assert [(r["preferred"], r["value"], r["low"], r["words"], r["source_title"]) for r in api["results"]] == [
         (True, "66", 66, "", "Sixty-six fighters"),
         (False, "60", 60, "about 60", "About sixty"),
