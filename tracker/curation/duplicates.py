@@ -141,7 +141,7 @@ class RequestAdminForm(DuplicateCheck, PublishableForm):
         sources = dict.fromkeys(str(c.source) for c in request.citations.all())
         return {
             "url": reverse("admin:tracker_armsrequest_change", args=[request.pk]),
-            "label": f"{request.requester} → {request.supplier}",
+            "label": f"#{request.pk} {request.requester} → {request.supplier}",
             "details": [
                 request.date_display or "date unknown",
                 "published" if request.published else "draft",
@@ -188,7 +188,7 @@ class SourceAdminForm(DuplicateCheck, HistoryForm):
     def shown(source):
         return {
             "url": reverse("admin:tracker_source_change", args=[source.pk]),
-            "label": f"{source.outlet}: {source.title}",
+            "label": f"#{source.pk} {source.outlet}: {source.title}",
             "details": [source.published_display or "date unknown", source.url or "no URL"],
             "summary": "",
         }
