@@ -14,13 +14,13 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import watched_context
 from tracker import urls
-from tracker.models import ArmsRequest, Capture, CaptureState, Deployment
+from tracker.models import ArmsRequest, Capture, CaptureState, Deployment, Release, ReleaseSpan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SIZES = [(390, 844), (1366, 900)]
 SCHEMES = ["light", "dark"]
-NOT_PAGES = {"favicon", "system-suggestions", "kept-warc"}  # and every name ending -csv, -json or -feed
+NOT_PAGES = {"favicon", "system-suggestions", "kept-warc", "release-file"}  # and every name ending -csv, -json or -feed
 LONG_URL = "https://www.example.org/2025/10/31/" + "venezuela-asks-russia-china-and-iran-for-help-" * 4
 
 
@@ -58,6 +58,13 @@ def samples():
         warc_size=2048,
         text="Caracas asked for radars.",
     )
+    # A release as its pages show it (its manifest; the files are not read): 64-digit checksums on a phone.
+    files = ["requests.csv", "deployments.csv", "citations.csv", "sources.csv", "requests.jsonl", "datapackage.json"]
+    manifest = [{"name": name, "bytes": 12345678, "sha256": "7e" * 32, "rows": 100000} for name in files]
+    release = Release.objects.create(
+        tag="2026-12-06.2", number=1, status="published", published_at=timezone.now(), manifest=manifest
+    )
+    ReleaseSpan.objects.create(kind="request", record_id=widest.pk, first=1)
     return {
         "home": ["/"],
         "request-list": ["/requests/", "/requests/?country=VE&type=uav", "/requests/?requester=Atlantis"],
@@ -78,6 +85,8 @@ def samples():
         "kept-text": [f"/sources/{source.pk}/copies/{copy.sha256}/"],
         "search": ["/search/?q=Su-30MK2"],
         "api-docs": ["/api/docs/"],
+        "release-list": ["/releases/"],
+        "release-detail": [f"/releases/{release.tag}/"],
     }
 
 
