@@ -13,11 +13,13 @@ from tracker.models import (
 from .captures import CaptureFilter, OriginalFilter, SourceEvidence
 from .changelists import BigChangelist
 from .claims import ClaimInline
+from .duplicates import DuplicatesAdmin, SourceAdminForm
 from .history import HistoryAdmin
 
 
 @admin.register(Source)
-class SourceAdmin(SourceEvidence, HistoryAdmin):
+class SourceAdmin(DuplicatesAdmin, SourceEvidence, HistoryAdmin):
+    form = SourceAdminForm  # held when it may be a source already kept (curation/duplicates.py)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "outlet", "kind", "reliability", "published_display", "citation_count", "link", "evidence"]
     list_filter = ["reliability", "kind", CaptureFilter, OriginalFilter, "outlet"]
