@@ -197,3 +197,40 @@ def test_a_release_holds_no_draft_and_no_curator_only_field(secret, make_request
     assert b"A public note" in written and len(release.manifest) == 8  # the files are read, and hold the public side
     secrets = [b"Secret Brigade", b"Hush-1", b"CURATOR-ONLY", b"SOURCE NOTE", str(draft.uid).encode()]
     assert [text for text in secrets + [str(deployment.uid).encode()] if text in written] == []
+
+
+def test_versions_and_citations_hold_no_draft_state_and_no_curator_only_field(client, secret, source):
+    """Issue 25: a draft state has no version, so no version page, API version or citation file; a published
+    version shows no internal note, and its banner of changes reads only published states."""
+    from tracker.models import revision
+
+    party, system, draft, deployment = secret
+
+    def save(record, **fields):
+        with revision(comment="test"):
+            for name, value in fields.items():
+                setattr(record, name, value)
+            record.save()
+
+    save(draft, internal_notes="CURATOR-ONLY note")  # a draft's revision
+    for kind, record in (("requests", draft), ("deployments", deployment)):
+        page, api = f"/{kind}/{record.pk}/v/1/", f"/api/{kind}/{record.pk}/versions/"
+        for path in (page, page + "cite.bib", api, api + "1/"):
+            assert client.get(path).status_code == 404, path
+    save(draft, published=True)  # version 1, with the note the curator keeps to themselves
+    save(draft, published=False, summary="DRAFT-ONLY wording", notes="DRAFT-ONLY public notes")
+    save(draft, published=True, summary="Published wording", notes="", internal_notes="CURATOR-ONLY, changed")  # v2
+    seen = [
+        client.get(f"/requests/{draft.pk}/v/1/").content,
+        client.get(f"/requests/{draft.pk}/v/2/").content,
+        client.get(f"/requests/{draft.pk}/").content,
+        client.get(f"/api/requests/{draft.pk}/versions/1/").content,
+        client.get(f"/api/requests/{draft.pk}/versions/").content,
+        client.get(f"/requests/{draft.pk}/v/1/cite.json").content,
+    ]
+    assert b"Published wording" in seen[0] and b"Hush-1" in seen[0]  # the pages are read: the public side is there
+    assert client.get(f"/requests/{draft.pk}/v/3/").status_code == 404  # the draft state between has no number
+    assert [page for page in seen if b"DRAFT-ONLY" in page or b"CURATOR-ONLY" in page] == []
+    assert client.get(f"/requests/{draft.pk}/v/1/").context["changes"] == [
+        "Summary: draft → Published wording"  # not the draft's wording in between, nor the internal notes
+    ]
