@@ -53,7 +53,7 @@ def test_the_map_json_places_each_published_deployment_once(client, data):
     answer = get_json(client, "/deployments/map.json")
     assert answer == {
         "count": 3,
-        "points": [[d["us_ships"].pk, 15.0, -75.0, "region", "US: warships"]],
+        "points": [[d["us_ships"].pk, 15.0, -75.0, "region", "US: warships", "Caribbean"]],
         "points_total": 1,
         "countries": [["112", "BY", "Belarus", 1]],  # the S-400 battalion: placed by its host country only
         "unplaced": 1,  # the troops: neither coordinates nor host
@@ -144,6 +144,23 @@ def test_a_label_is_short_and_says_who(client, data, make_deployment):
     assert points[made.pk][4].startswith("US: long long") and points[made.pk][4].endswith("…")
     assert len(points[made.pk][4]) == len("US: ") + maps.LABEL_CHARS
     assert points[made_unit.pk][4] == "US: Task Force 1" and points[made_unit.pk][3] == ""
+
+
+def test_a_point_names_its_place_in_words(client, data, countries, make_deployment):
+    """The map writes place names (the location, else the region, else the host country): it has no tiles."""
+    made = {  # each in the region "Caribbean" (the fixture's)
+        "location": make_deployment(published=True, latitude=1, longitude=2, location="Tartus"),
+        "region": make_deployment(published=True, latitude=1, longitude=3),
+        "host": make_deployment(published=True, latitude=1, longitude=4, host_country=countries["BY"]),
+        "none": make_deployment(published=True, latitude=1, longitude=5),
+        "long": make_deployment(published=True, latitude=1, longitude=6, location="far " * 50),
+    }
+    Deployment.objects.filter(pk__in=[made["host"].pk, made["none"].pk]).update(region="")
+    points = {p[0]: p for p in get_json(client, "/deployments/map.json")["points"]}
+    places = {key: points[deployment.pk][5] for key, deployment in made.items()}
+    assert places["location"] == "Tartus" and places["region"] == "Caribbean" and places["none"] == ""
+    assert places["host"] == "Belarus"
+    assert len(places["long"]) == maps.LABEL_CHARS and places["long"].endswith("…")
 
 
 MAP_QUERIES = {

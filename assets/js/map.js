@@ -55,12 +55,16 @@
     return { points: [...points.values()], countries, unplaced, capped, recordUrl: answers[0].record_url };
   }
 
-  // Where a country's count goes: the centroid of its largest polygon, as [lat, lng].
+  // Where a country's count and name go: the centroid of its largest polygon, as [lat, lng]. A ring across the
+  // antimeridian (Russia's, Fiji's) is measured with its western longitudes moved past 180, then put back.
   function anchor(geometry) {
     const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
     let best = null;
     let largest = -1;
-    for (const [ring] of polygons) {
+    for (const [points] of polygons) {
+      const lngs = points.map((p) => p[0]);
+      const across = Math.max(...lngs) - Math.min(...lngs) > 180;
+      const ring = across ? points.map(([lng, lat]) => [lng < 0 ? lng + 360 : lng, lat]) : points;
       let area = 0;
       let x = 0;
       let y = 0;
@@ -72,7 +76,8 @@
       }
       if (Math.abs(area) > largest && area !== 0) {
         largest = Math.abs(area);
-        best = [y / (3 * area), x / (3 * area)];
+        const lng = x / (3 * area);
+        best = [y / (3 * area), lng > 180 ? lng - 360 : lng];
       }
     }
     return best;
@@ -107,36 +112,61 @@
     },
   });
 
+  // The places a set of markers is at, in words, most deployments first: "Caribbean", "Tartus, Latakia and 3 more".
+  function placesOf(markers) {
+    const counts = new Map();
+    markers.forEach((marker) => {
+      const place = marker.options.place;
+      if (place) counts.set(place, (counts.get(place) ?? 0) + 1);
+    });
+    const names = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || a.localeCompare(b));
+    if (names.length <= 2) return names.join(", ");
+    return `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
+  }
+
+  // A place name under a marker or cluster, for the eye (the mark's own words say it to a screen reader).
+  const placeLabel = (place, n = 1) => span(place, { class: "map-place", "aria-hidden": "true", "data-n": n });
+
   // A cluster is drawn as its members are placed when they all share one precision (a dashed ring: all of them
-  // known only to a wide region or sea), as a plain one when they mix.
+  // known only to a wide region or sea), as a plain one when they mix; it names the places its members are at.
   function clusterIcon(cluster) {
     const n = cluster.getChildCount();
     const size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 50;
-    const kinds = new Set(cluster.getAllChildMarkers().map((marker) => marker.options.precision));
+    const members = cluster.getAllChildMarkers();
+    const kinds = new Set(members.map((marker) => marker.options.precision));
     const shared = kinds.size === 1 ? [...kinds][0] : null;
-    const words = `${plural(n, "deployment", "deployments")}${shared === null ? "" : `, ${WORDS[shared] ?? WORDS[""]}`}`;
+    const places = placesOf(members);
+    const words =
+      plural(n, "deployment", "deployments") +
+      (places ? ` in ${places}` : "") +
+      (shared === null ? "" : ` (${WORDS[shared] ?? WORDS[""]})`);
     return new NodeIcon({
-      nodes: () => [span(n, { "aria-hidden": "true" }), span(`${words}: zoom in`, { class: "visually-hidden" })],
+      nodes: () => [
+        span(n, { "aria-hidden": "true" }),
+        span(`${words}: zoom in`, { class: "visually-hidden" }),
+        ...(places ? [placeLabel(places, n)] : []),
+      ],
       className: `dep-cluster${shared === null ? "" : ` dep-cluster-${shared || "unstated"}`}`,
       iconSize: L.point(size, size),
     });
   }
 
-  // Counts on countries would pile up where countries are small: the largest are shown, any that would overlap one
-  // already shown is hidden (its country stays shaded, with its count in the tooltip) until a zoom makes room.
-  function uncrowd(map, badges) {
+  // Words on the map would pile up: the first of the elements given (the most important) are shown, any that would
+  // overlap one already shown is hidden until a zoom makes room. Counts on countries come first (a hidden one's
+  // country stays shaded, its count in the tooltip), then places of deployments, then country names, largest first.
+  // A name wider than its country on screen waits for a zoom too. One pass to show, one to measure, one to hide.
+  function uncrowd(elements, fits = () => true) {
+    elements.forEach((element) => element.classList.remove("crowded"));
+    const boxes = elements.map((element) => element.getBoundingClientRect());
     const placed = [];
-    const layers = badges.getLayers().sort((a, b) => b.options.n - a.options.n);
-    for (const badge of layers) {
-      const element = badge.getElement();
-      if (!element) continue;
-      const { x, y } = map.latLngToContainerPoint(badge.getLatLng());
-      const half = [6 + 4 * String(badge.options.n).length, 10];
-      const box = [x - half[0], y - half[1], x + half[0], y + half[1]];
-      const crowded = placed.some((o) => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]);
+    elements.forEach((element, i) => {
+      const b = boxes[i];
+      if (!b.width) return;
+      const crowded =
+        !fits(element, b) || placed.some((o) => b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom);
       element.classList.toggle("crowded", crowded);
-      if (!crowded) placed.push(box);
-    }
+      if (!crowded) placed.push(b);
+    });
   }
 
   function listUrl(panel, host) {
@@ -176,6 +206,9 @@
     const bounds = L.latLngBounds([]);
     const drawn = new Set();
     const badges = L.layerGroup();
+    const names = L.layerGroup(); // every country's name, at its largest polygon's middle, under the marks
+    map.createPane("names").style.zIndex = 450;
+    const nameWidth = new Map(); // a name's element -> its country's bounds, to hide names wider than the country
 
     L.geoJSON(world, {
       style: (feature) => {
@@ -188,6 +221,18 @@
       },
       onEachFeature: (feature, layer) => {
         const c = data.countries.get(feature.id);
+        const at = anchor(feature.geometry);
+        const countryName = feature.properties?.name;
+        if (at && countryName) {
+          const icon = new NodeIcon({
+            className: `country-name${c ? " has-count" : ""}`,
+            iconSize: null,
+            nodes: () => [span(countryName, { "aria-hidden": "true" })],
+          });
+          const marker = L.marker(at, { icon, interactive: false, keyboard: false, pane: "names" });
+          marker.on("add", () => nameWidth.set(marker.getElement().firstChild, layer.getBounds()));
+          names.addLayer(marker);
+        }
         if (!c) return;
         const [, code, name, n] = c;
         const words = `${name}: ${plural(n, "deployment", "deployments")} known only by host country`;
@@ -195,7 +240,6 @@
         bounds.extend(layer.getBounds());
         layer.bindTooltip(span(words), { sticky: true });
         layer.on("click", () => (location.href = listUrl(panel, code)));
-        const at = anchor(feature.geometry);
         if (at) {
           const nodes = () => [link(listUrl(panel, code), n, words)];
           const icon = new NodeIcon({ className: "country-count", iconSize: null, nodes });
@@ -204,8 +248,24 @@
       },
     }).addTo(map);
     badges.addTo(map);
-    const declutter = () => uncrowd(map, badges);
-    map.on("zoomend moveend", declutter);
+    names.addTo(map);
+    const byCount = (a, b) => b.options.n - a.options.n;
+    const area = (b) => (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+    const fits = (element, box) => {
+      const country = nameWidth.get(element);
+      if (!country) return true; // a count or a place: shown if nothing above it is in the way
+      const west = map.latLngToContainerPoint(country.getSouthWest()).x;
+      const east = map.latLngToContainerPoint(country.getNorthEast()).x;
+      return box.width <= 1.3 * Math.abs(east - west);
+    };
+    const declutter = () => {
+      const counts = badges.getLayers().sort(byCount).map((b) => b.getElement()?.firstChild);
+      const places = [...box.querySelectorAll(".map-place")].sort((a, b) => b.dataset.n - a.dataset.n);
+      const countries = [...nameWidth.keys()].sort((a, b) => area(nameWidth.get(b)) - area(nameWidth.get(a)));
+      uncrowd([...counts, ...places, ...countries].filter(Boolean), fits);
+    };
+    const later = () => requestAnimationFrame(declutter);
+    map.on("zoomend moveend", later);
 
     const clusters = L.markerClusterGroup({
       chunkedLoading: true,
@@ -213,21 +273,23 @@
       maxClusterRadius: 40,
       iconCreateFunction: clusterIcon,
     });
-    const markers = data.points.map(([id, lat, lon, precision, label]) => {
+    const markers = data.points.map(([id, lat, lon, precision, label, place]) => {
       const size = SIZES[precision] ?? SIZES[""];
       bounds.extend([lat, lon]);
       const href = data.recordUrl.replace("/0/", `/${id}/`);
+      const words = `${label}${place ? `, in ${place}` : ""} (${WORDS[precision] ?? WORDS[""]})`;
       const icon = new NodeIcon({
         className: `dep-marker dep-${precision || "unstated"}`,
         iconSize: [size, size],
-        nodes: () => [link(href, "", `${label} (${WORDS[precision] ?? WORDS[""]})`)],
+        nodes: () => [link(href, "", words), ...(place ? [placeLabel(place)] : [])],
       });
-      return L.marker([lat, lon], { icon, keyboard: false, precision });
+      return L.marker([lat, lon], { icon, keyboard: false, precision, place });
     });
     // The view first, then the markers: clustered once, at the zoom they are seen at.
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 5, animate: false });
     clusters.addLayers(markers);
     clusters.addTo(map);
+    clusters.on("animationend", later);
     declutter();
 
     const missing = [...data.countries.values()].filter((c) => !drawn.has(c[0]));

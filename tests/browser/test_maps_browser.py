@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import watched_context
+from tests.browser.contrast import below_aa
 from tracker.models import Citation, Country, Deployment, EquipmentType, Source
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,14 +60,22 @@ def test_the_map_draws_the_demo_deployments_offline(browser, site, shoot):
         # The four deployments of the build-up, all placed "in the Caribbean": one cluster of four.
         expect(page.locator(".map-status")).to_have_text("4 deployments: 4 placed by coordinates.")
         cluster = page.locator(".map .dep-cluster.dep-cluster-region")  # ringed as its members: a wide region
-        expect(cluster).to_have_text("44 deployments, wide region or sea: zoom in")  # the number, then its words
+        # Its number for the eye, its words for a screen reader, and the place they are at, in words, under it.
+        name = "4 deployments in Caribbean (wide region or sea): zoom in"
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+        expect(cluster.locator("span[aria-hidden=true]").first).to_have_text("4")
+        expect(cluster.locator(".map-place")).to_have_text("Caribbean")
+        expect(cluster.locator(".map-place")).to_be_visible()
+        # The countries around it are named on the map (no tiles: the names come with the shapes).
+        for country in ("Cuba", "Jamaica", "Venezuela", "Colombia"):
+            expect(page.locator(".map .country-name span", has_text=country)).to_be_visible()
         shoot(page, "map-demo")
         cluster.click()  # one place: the cluster opens into its four markers
         markers = page.locator(".map .dep-marker.dep-region a")
         expect(markers).to_have_count(4)
         labels = {markers.nth(i).get_attribute("aria-label") for i in range(4)}
-        assert "US: USS Gerald R. Ford carrier strike group (wide region or sea)" in labels
-        ford = page.get_by_label("US: USS Gerald R. Ford carrier strike group (wide region or sea)")
+        assert "US: USS Gerald R. Ford carrier strike group, in Caribbean (wide region or sea)" in labels
+        ford = page.get_by_label("US: USS Gerald R. Ford carrier strike group, in Caribbean (wide region or sea)")
         ford.click()
         expect(page.locator("h1")).to_contain_text("USS Gerald R. Ford carrier strike group")
         expect(page.locator(".facts")).to_contain_text("(wide region or sea)")
@@ -183,6 +192,9 @@ def test_map_and_network_at_each_width_and_scheme(browser, site, shoot, width, s
             assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
             box = page.locator(f"{selector} .map, {selector} .network svg").first.bounding_box()
             assert box["width"] > 0.7 * min(WIDTHS[width]["width"], 600) and box["height"] > 200
+            # Every word on the drawing (counts, place and country names) reads at AA over what it is drawn on.
+            drawing = page.locator(f"{selector} .map, {selector} .network svg").first.element_handle()
+            assert below_aa(page, drawing) == [], (path, below_aa(page, drawing))
             shoot(page, f"{name}-{width}-{scheme}")
         sea = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--map-sea').trim()")
         assert sea == {"light": "#dbe7f1", "dark": "#0a1622"}[scheme]

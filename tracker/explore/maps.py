@@ -44,9 +44,10 @@ def bad_request(errors):
 def deployment_map_json(request):
     """Published deployments matching the filters, for the map: at most four queries after the filters' own.
 
-    {"count": all matching, "points": [[id, lat, lon, precision, label], …] (at most MAX_POINTS, newest records
-    first), "points_total": all with coordinates, "countries": [[ISO numeric, code, name, count], …] for those
-    placed only by a host country that has a shape, "unplaced": those with neither, "record_url": "/deployments/0/"}
+    {"count": all matching, "points": [[id, lat, lon, precision, label, place], …] (at most MAX_POINTS, newest
+    records first; place is where, in words: the location, else the region, else the host country, or ""),
+    "points_total": all with coordinates, "countries": [[ISO numeric, code, name, count], …] for those placed only
+    by a host country that has a shape, "unplaced": those with neither, "record_url": "/deployments/0/"}
     """
     _, rows, errors = apply(DeploymentFilter, request, Deployment.objects.published())
     if errors:
@@ -59,9 +60,12 @@ def deployment_map_json(request):
         lon=Cast("longitude", FloatField()),
     )
     fields = ("pk", "lat", "lon", "location_precision", "country__iso2", "country__name", "unit", "what")
+    places = ("location", "region", "host_country__name")
     points = [
-        [pk, lat, lon, precision, label(iso2, name, unit, what)]
-        for pk, lat, lon, precision, iso2, name, unit, what in placed.values_list(*fields)[: MAX_POINTS + 1]
+        [pk, lat, lon, precision, label(iso2, name, unit, what), cut(location or region or host or "")]
+        for pk, lat, lon, precision, iso2, name, unit, what, location, region, host in placed.values_list(
+            *fields, *places
+        )[: MAX_POINTS + 1]
     ]
     points_total = len(points) if len(points) <= MAX_POINTS else rows.with_coordinates().order_by().count()
     # Grouped by an expression, not the column: SQLite would walk the host_country index and read every row at
@@ -94,7 +98,8 @@ def deployment_map_json(request):
 
 
 def label(iso2, name, unit, what):
-    text = unit or what
-    if len(text) >= LABEL_CHARS:
-        text = text[: LABEL_CHARS - 1] + "…"
-    return f"{iso2 or name}: {text}"
+    return f"{iso2 or name}: {cut(unit or what)}"
+
+
+def cut(text):
+    return text[: LABEL_CHARS - 1] + "…" if len(text) >= LABEL_CHARS else text
