@@ -275,7 +275,10 @@ def test_a_url_makes_or_reuses_its_source(editor_client, demo):
     reading = Reading.objects.get()
     assert reading.source.url == "https://news.example.org/venezuela" and reading.job.kind == "reader-read"
     editor_client.post(ADD, {"url": "https://news.example.org/venezuela"})
-    assert Source.objects.filter(url="https://news.example.org/venezuela").count() == 1
+    # The same page with a tracking parameter (the admin's rule, Source.objects.possible_duplicates).
+    editor_client.post(ADD, {"url": "http://www.news.example.org/venezuela/?utm_source=newsletter"})
+    assert Source.objects.filter(url__contains="news.example.org").count() == 1
+    assert {r.source_id for r in Reading.objects.all()} == {reading.source_id}
 
 
 def test_a_url_is_fetched_read_and_captured(editor_client, demo, settings):

@@ -73,8 +73,9 @@ def headed(reading, article):
 
 
 def source_for(reading):
-    """The source of that URL, or a new one (its save queues the capture of its page)."""
-    found = Source.objects.filter(url=reading.url).first()
+    """The source of that URL's page (the admin's rule: not again for a tracking parameter), or a new one
+    (its save queues the capture of its page)."""
+    found = Source.objects.of_page(reading.url)
     if found:
         return found
     host = urlsplit(reading.url).hostname or reading.url

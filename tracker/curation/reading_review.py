@@ -116,7 +116,7 @@ class Review:
     def source_of(reading):
         if reading.source_id:
             return reading.source
-        found = Source.objects.filter(url=reading.url).first() if reading.url else None
+        found = Source.objects.of_page(reading.url)
         return found or Source(url=reading.url)
 
     def proposal(self, key, kind, index, found, decision, by_name):

@@ -101,6 +101,12 @@ class SourceQuerySet(models.QuerySet):
                     found[source.pk] = source
         return list(found.values())
 
+    def of_page(self, url):
+        """The source kept for url's page: that very URL, else one spelled otherwise (possible_duplicates)."""
+        if not url:
+            return None
+        return self.filter(url=url).first() or next(iter(self.possible_duplicates(url)), None)
+
 
 def same_words(text):
     return " ".join((text or "").split()).casefold()
