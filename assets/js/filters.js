@@ -34,7 +34,7 @@ document.querySelectorAll("input[data-suggest-url]").forEach((input) => {
         ...(await response.json()).map((system) => {
           const option = document.createElement("option");
           option.value = before + system.designation;
-          option.textContent = system.manufacturer || system.slug;
+          option.textContent = system.manufacturer; // beside the designation: why "Sukhoi" offers it
           return option;
         }),
       );
