@@ -147,10 +147,12 @@ class Claim(models.Model):
     @property
     def value_display(self):
         """What the source gives, as the page and the CSV write it: its words if kept, else the value."""
-        if self.field == ClaimField.STATUS:
-            return RequestStatus(self.status).label if self.status in RequestStatus.values else self.status
-        if self.field == ClaimField.DATE:
-            return format_partial(self.date, self.date_precision)
+        if self.field in (ClaimField.STATUS, ClaimField.DATE):
+            if self.field == ClaimField.STATUS:
+                value = RequestStatus(self.status).label if self.status in RequestStatus.values else self.status
+            else:
+                value = format_partial(self.date, self.date_precision)
+            return f"{value} (“{self.words}”)" if self.words else value
         if self.words:
             return self.words
         return quantity_display(self.low, self.high)
