@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.test_admin import request_form
 from tests.test_trust import form_data
+from tracker.curation.duplicates import RequestAdminForm
 from tracker.models import ArmsRequest, Citation, RequestItem, Source, System
 
 ADD = reverse("admin:tracker_armsrequest_add")
@@ -122,7 +123,19 @@ def test_an_edit_is_held_only_for_records_it_newly_resembles(editor_client, make
     assert ArmsRequest.objects.get(pk=second.pk).summary == "typo fixed"
 
 
-def test_the_check_reads_a_fixed_number_of_queries(editor_client, make_request, countries, types, other_source):
+def test_the_check_reads_a_fixed_number_of_queries(
+    editor_client, make_request, countries, types, other_source, monkeypatch
+):
+    checked = []  # queries of each check: the duplicates, their items, their citations
+    check = RequestAdminForm.check_duplicates
+
+    def counted(form):
+        with CaptureQueriesContext(connection) as seen:
+            check(form)
+        checked.append(len(seen))
+
+    monkeypatch.setattr(RequestAdminForm, "check_duplicates", counted)
+
     def queries(data):
         with CaptureQueriesContext(connection) as seen:
             response = editor_client.post(ADD, data)
@@ -131,15 +144,23 @@ def test_the_check_reads_a_fixed_number_of_queries(editor_client, make_request, 
 
     make_request(summary="one")
     data = venezuela_asks(countries, types, other_source, date="2025-10-17", date_precision="day")
+    queries(data)  # warms the content types' cache
     one = queries(data)
+    assert checked == [3, 3]
     for n in range(12):  # more than are shown, each with more items and citations
         request = make_request(summary=f"more {n}")
         RequestItem.objects.create(request=request, equipment_type=types["uav"], description="more drones")
         Citation.objects.create(request=request, source=other_source, credibility=3)
     many = queries(data)
-    assert many == one
+    assert many == one and checked == [3, 3, 3]
     response = editor_client.post(ADD, data)
     assert len(listed(response)) == 10 and "these and more" in response.content.decode()
+    # An edit reads the saved state first (the request, its systems, its sources): three more.
+    moved = make_request(summary="moved", cite=False)
+    ArmsRequest.objects.filter(pk=moved.pk).update(date=datetime.date(2020, 1, 1))
+    edit = form_data(editor_client.get(change_url(moved)))
+    response = editor_client.post(change_url(moved), {**edit, "date": "2025-10-17"})
+    assert len(listed(response)) == 10 and checked[-1] == 6
 
 
 SAME_PAGE = [
