@@ -1,4 +1,5 @@
-"""Every public page, on a 390 px phone and a 1366 px laptop, light and dark: nothing pans sideways.
+"""Every public page, on a 390 px phone and a 1366 px laptop, light and dark: nothing pans sideways, and no visible
+text is under WCAG AA contrast (tests/browser/contrast.py; the curator's pages: test_curator_pages_browser.py).
 
 The pages come from tracker/urls.py, so a new page is measured too (or the test says it has no sample);
 files (CSV, JSON, feeds, the favicon, WARC) and the admin are not pages. One browser page visits them all.
@@ -13,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import watched_context
+from tests.browser.contrast import below_aa
 from tracker import urls
 from tracker.models import ArmsRequest, Capture, CaptureState, Deployment, Release, ReleaseSpan
 
@@ -115,6 +117,7 @@ def test_no_public_page_scrolls_sideways(site, browser, settings, shoot):
                     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                     if scroll > inner:
                         wide.append(f"{path} at {width} px, {scheme}: {scroll} px wide")
+                    wide += [f"{path} at {width} px, {scheme}: under AA: {text}" for text in below_aa(page)]
                     if path == addresses["request-detail"][0] and scheme == "light":
                         shoot(page, f"request-page-{width}")
     assert not wide, "\n".join(wide)
