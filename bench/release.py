@@ -60,7 +60,9 @@ def release(env):
     command = [PYTHON, "-c", WRAPPER, PYTHON, "manage.py", "make_release", "--base-url", "http://localhost:8000"]
     out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
     seconds, peak_kb = out.strip().splitlines()[-1].split()
-    tag, manifest, added, changed, withdrawn = json.loads(manage(env, "shell", "-c", LATEST, capture=True))
+    tag, manifest, added, changed, withdrawn = json.loads(
+        manage(env, "shell", "-c", LATEST, capture=True).strip().splitlines()[-1]
+    )
     return float(seconds), int(peak_kb) / 1024, tag, manifest, (added, changed, withdrawn)
 
 

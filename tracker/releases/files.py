@@ -7,17 +7,20 @@ caller's snapshot (build.py); memory holds one chunk of rows whatever the number
 
 from django.db import connections
 
-from tracker.api.records import CHUNK as RECORDS_CHUNK
 from tracker.api.records import DeploymentRecords, RequestRecords
 from tracker.columns import CITATION_COLUMNS, DEPLOYMENT_COLUMNS, REQUEST_COLUMNS
 from tracker.dates import iso_partial
-from tracker.explore.reports import copy_blocks, neutralise, sql_rows
+from tracker.explore.reports import copy_blocks, neutralise
 from tracker.explore.reports.cells import timestamp
 from tracker.explore.reports.citations import RELIABILITIES, SOURCE_KINDS, citation_rows
 from tracker.explore.reports.deployments import deployment_rows
 from tracker.explore.reports.requests import RequestReport
 from tracker.explore.reports.streaming import BOM, chunks, csv_lines, write_line
 from tracker.models import ArmsRequest, Deployment, Source
+
+# Rows per fetch and records per JSON query: smaller than a download's (2,000), for a job's memory (bench/release.py:
+# at 2,000 a chunk of requests' JSON is held four times over, 20 MB; at 500, 5).
+CHUNK = 500
 
 SOURCE_COLUMNS = [
     "source_id",
@@ -71,10 +74,19 @@ def request_csv(base_url):
     requests = published_requests()
     report = RequestReport(requests, base_url)
     on_postgresql = connections[requests.db].vendor == "postgresql"
-    body = copy_blocks(report) if on_postgresql else csv_lines(sql_rows(report), neutralised=True)
+    body = copy_blocks(report) if on_postgresql else csv_lines(cursor_rows(report), neutralised=True)
     # A row per item, one for a request without items: the LEFT JOIN's rows.
     rows = ArmsRequest.objects.filter(pk__in=requests.values("pk")).values("pk", "items__id").count()
     return [header(REQUEST_COLUMNS), body], lambda: rows
+
+
+def cursor_rows(report):
+    """reports.sql_rows(), CHUNK rows at a time."""
+    with connections[report.queryset.db].cursor() as cursor:
+        for part in ("first", "rest"):
+            cursor.execute(*report.sql(part))
+            while rows := cursor.fetchmany(CHUNK):
+                yield from rows
 
 
 def counted_csv(columns, rows):
@@ -94,7 +106,7 @@ def citation_csv(base_url):
 def source_rows():
     fields = ["pk", "outlet", "title", "author", "kind", "url", "published_on", "published_precision", "reliability"]
     evidence = ["kept_at", "kept_sha256", "gone", "last_checked_at"]
-    for row in cited_sources().values_list(*fields, *evidence).iterator(chunk_size=2000):
+    for row in cited_sources().values_list(*fields, *evidence).iterator(chunk_size=CHUNK):
         pk, outlet, title, author, kind, url, date, precision, grade, kept_at, kept_sha256, gone, checked_at = row
         yield [
             pk,
@@ -119,8 +131,8 @@ def source_csv(base_url):
 
 
 def json_lines(records, queryset):
-    counted = Counted(queryset.values_list("pk", flat=True).iterator(chunk_size=RECORDS_CHUNK))
-    body = (records.lines(ids) for ids in chunks(counted, size=RECORDS_CHUNK))
+    counted = Counted(queryset.values_list("pk", flat=True).iterator(chunk_size=CHUNK))
+    body = (records.lines(ids) for ids in chunks(counted, size=CHUNK))
     return [body], lambda: counted.n
 
 
