@@ -1,12 +1,13 @@
 """Versions you can cite (issue 25): /requests/<id>/v/<n>/ shows the n-th published state for good, with a banner."""
 
+import json
 import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tracker.models import Citation, RequestItem, Source, record_each, revision
+from tracker.models import ArmsRequest, Citation, Deployment, RequestItem, Source, record_each, revision
 from tracker.models.record_versions import current_version_number, published_versions
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,8 @@ def test_the_api_reads_a_record_at_a_version(client, story):
     assert (first["version"], first["latest_version"]) == (1, 3)
     assert current["version"] == 3 and current["version_url"] == f"http://testserver/requests/{story.pk}/v/3/"
     # Same keys as the current record, but the version's own.
-    assert set(current) | {"version_date", "latest_version", "withdrawn"} == set(first) | {"version_url"}
+    assert set(current) | {"version_date", "latest_version", "withdrawn"} == set(first)
+    assert first["version_url"] == first["html_url"] == f"http://testserver/requests/{story.pk}/v/1/"
     assert "CURATOR-ONLY" not in str(first) and "internal_notes" not in first
     assert client.get(f"/api/requests/{story.pk}/versions/4/").status_code == 404
     assert client.get("/api/requests/999999/versions/").status_code == 404
@@ -145,3 +147,35 @@ def test_a_record_with_many_revisions_reads_in_the_same_queries_and_fast(client,
         assert response.status_code == 200 and took < 1.0, (path, took)
         if path in counts:
             assert len(ctx.captured_queries) == counts[path], path
+
+
+def test_the_api_versions_are_documented_and_answer_as_documented(client, demo):
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_schema_validator import OAS31Validator
+
+    document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+    paths = {"/api/requests/{id}/versions/", "/api/requests/{id}/versions/{number}/"}
+    assert paths | {"/api/deployments/{id}/versions/", "/api/deployments/{id}/versions/{number}/"} <= set(
+        document["paths"]
+    )
+    request = ArmsRequest.objects.published().filter(requested_by__isnull=False).first()
+    deployment = Deployment.objects.published().first()
+    for path, component in [
+        (f"/api/requests/{request.pk}/versions/", "VersionList"),
+        (f"/api/requests/{request.pk}/versions/1/", "RequestVersion"),
+        (f"/api/deployments/{deployment.pk}/versions/", "VersionList"),
+        (f"/api/deployments/{deployment.pk}/versions/1/", "DeploymentVersion"),
+        (f"/api/requests/{request.pk}/versions/99/", "Problem"),
+        (f"/api/requests/{request.pk}/", "Request"),
+    ]:
+        answer = client.get(path).json()
+        OAS31Validator({"$ref": f"#/components/schemas/{component}", "components": document["components"]}).validate(
+            answer
+        )
+    # The demo's request at its version 1 is the current record, but for its version fields.
+    current = client.get(f"/api/requests/{request.pk}/").json()
+    first = client.get(f"/api/requests/{request.pk}/versions/1/").json()
+    for key in ("requester", "supplier", "requested_by", "addressed_to", "date", "status", "summary", "items"):
+        assert first[key] == current[key], key
+    strip = lambda citations: [{**c, "source": {**c["source"], "captured_at": None}} for c in citations]  # noqa: E731
+    assert strip(first["citations"]) == strip(current["citations"])

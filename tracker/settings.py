@@ -335,7 +335,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Arms Request Tracker API",
     "DESCRIPTION": "Published arms requests and deployments, read-only. Lists take the query parameters of "
-    "their page (/requests/, /deployments/) and page with cursors; add ?format=jsonl for every row as JSON Lines.",
+    "their page (/requests/, /deployments/) and page with cursors; add ?format=jsonl for every row as JSON Lines. "
+    "Each record also reads at any of its published versions (/api/requests/<id>/versions/<n>/), the state its "
+    "permanent page (/requests/<id>/v/<n>/) shows for good.",
     "VERSION": "1",
     # 3.1: a nullable nested object is oneOf [it, null]; 3.0's allOf + nullable leaves null invalid to validators.
     "OAS_VERSION": "3.1.0",

@@ -205,14 +205,15 @@ class VersionDetailView(Versions):
         state = state_at(self.model, pk, found[number - 1])
         if state is None:
             raise NotFound(f"This {self.kind} has no published version {number}.")
-        r = state.record
+        r, links = state.record, self.links(request, pk, number)
         head = {
             "id": r.pk,
-            **self.links(request, pk, number),
+            **links,
             "record_uid": str(r.uid),
             "first_published": stamp(r.published_at),
             "last_changed": stamp(r.updated_at),
             "version": number,
+            "version_url": links["html_url"],
             "version_date": stamp(state.version.date),
             "latest_version": len(found),
             "withdrawn": self.withdrawn(pk),
