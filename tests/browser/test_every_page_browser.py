@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SIZES = [(390, 844), (1366, 900)]
 SCHEMES = ["light", "dark"]
 NOT_PAGES = {"favicon", "system-suggestions", "kept-warc", "release-file"}  # and every name ending -csv, -json or -feed
+NOT_PAGES |= {"request-cite", "deployment-cite"}  # Cite this: BibTeX, RIS and CSL-JSON files
 LONG_URL = "https://www.example.org/2025/10/31/" + "venezuela-asks-russia-china-and-iran-for-help-" * 4
 
 
@@ -73,6 +74,7 @@ def samples():
         "request-summary": ["/requests/summary/?country=VE"],
         "request-subscribe": ["/requests/subscribe/?country=VE"],
         "request-detail": [f"/requests/{widest.pk}/"],
+        "request-version": [f"/requests/{widest.pk}/v/1/"],
         "matrix": ["/matrix/"],
         "network": ["/matrix/network/"],
         "deployment-list": ["/deployments/"],
@@ -80,6 +82,7 @@ def samples():
         "deployment-subscribe": ["/deployments/subscribe/?country=US"],
         "deployment-map": ["/deployments/map/"],
         "deployment-detail": [f"/deployments/{deployment.pk}/"],
+        "deployment-version": [f"/deployments/{deployment.pk}/v/1/"],
         "country-index": ["/countries/"],
         "country-detail": ["/countries/VE/", "/countries/US/"],
         "system-index": ["/systems/"],
