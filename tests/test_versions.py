@@ -94,6 +94,22 @@ def test_a_source_is_shown_as_it_stood(client, story):
     assert "retitled later" in client.get(f"/requests/{story.pk}/v/4/").content.decode()
 
 
+def test_a_row_deleted_since_is_named_as_such(client, story, make_request):
+    """A source cited by version 1, uncited then deleted: version 1 still shows, naming it as deleted."""
+    other = Source.objects.create(outlet="Gone Daily", title="Deleted later", reliability="C")
+    Citation.objects.create(source=other, request=story, credibility=3)
+    save(story, summary="Cited twice")  # version 4 cites it
+    Citation.objects.filter(source=other).delete()
+    save(story, summary="Cited once")  # version 5 no longer does
+    other.delete()
+    page = client.get(f"/requests/{story.pk}/v/4/")
+    assert page.status_code == 200 and "(since deleted)" in page.content.decode()
+    assert "Source removed: “(since deleted)”" in page.context["changes"]
+    assert client.get(f"/api/requests/{story.pk}/versions/4/").json()["citations"][-1]["source"]["title"] == (
+        "(since deleted)"
+    )
+
+
 def test_a_version_page_answers_a_conditional_get(client, story):
     first = client.get(f"/requests/{story.pk}/v/1/")
     assert "public" in first["Cache-Control"]

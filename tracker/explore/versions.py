@@ -25,9 +25,42 @@ KINDS = {
     "deployment": (Deployment, "tracker/deployment_version.html", "d"),
 }
 MAX_AGE = 300  # seconds a cache may keep a version page before asking again (its banner may change)
-# Never shown publicly, or not what a reader calls a change of the record.
-UNSHOWN = {"id", "internal_notes", "search_text", "published", "published_at", "uid", "external_id"}
-UNSHOWN |= {"created_at", "updated_at"}
+# What the pages show, and so what the banner may say changed: named, so a field added for curators never shows.
+REQUEST_FIELDS = (
+    "requester",
+    "supplier",
+    "requested_by",
+    "addressed_to",
+    "date",
+    "date_precision",
+    "date_estimated",
+    "channel",
+    "status",
+    "summary",
+    "notes",
+)
+DEPLOYMENT_FIELDS = (
+    "country",
+    "equipment_type",
+    "system",
+    "unit",
+    "description",
+    "quantity",
+    "personnel",
+    "location",
+    "region",
+    "host_country",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "status",
+    "purpose",
+    "notes",
+)
 ITEM_FIELDS = (
     "equipment_type",
     "system",
@@ -105,11 +138,11 @@ def shown(obj, f):
     return str(value)
 
 
-def field_changes(old, new, names=None):
-    """["label: old → new"] for each field that differs (long texts: "label reworded")."""
+def field_changes(old, new, names):
+    """["label: old → new"] for each of these fields that differs (long texts: "label reworded")."""
     found = []
     for f in type(old)._meta.concrete_fields:
-        if f.name in UNSHOWN or (names is not None and f.name not in names):
+        if f.name not in names:
             continue
         if getattr(old, f.attname) == getattr(new, f.attname):
             continue
@@ -127,7 +160,8 @@ def quoted(text, length=60):
 
 def changes(old, new):
     """What changed from state old to state new, in words: the record's fields, then items, then sources."""
-    said = [line[0].upper() + line[1:] for line in field_changes(old.record, new.record)]
+    names = REQUEST_FIELDS if isinstance(old.record, ArmsRequest) else DEPLOYMENT_FIELDS
+    said = [line[0].upper() + line[1:] for line in field_changes(old.record, new.record, names)]
     said += row_changes(old.items, new.items, "Item", lambda i: quoted(i.description), item_changes)
     said += row_changes(old.citations, new.citations, "Source", lambda c: quoted(str(c.source.title)), citation_changes)
     return said

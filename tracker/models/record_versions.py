@@ -108,6 +108,17 @@ def prefetched(obj, name, model, rows):
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+def gone(model, pk):
+    """A stand-in for a row deleted since a version named it, and never versioned itself."""
+    row = model(pk=pk)
+    for name in ("name", "title", "designation", "outlet"):
+        if hasattr(row, name):
+            setattr(row, name, "(since deleted)")
+    if hasattr(row, "slug"):
+        row.slug = "since-deleted"  # its links lead to a 404, not to an error
+    return row
+
+
 def name_rows(objects, revision_id, using):
     """Set the rows these objects name (countries, people, types, systems, sources) as they stood at
     revision_id: their own latest version up to then, or the row as it is for one never versioned."""
@@ -136,6 +147,8 @@ def name_rows(objects, revision_id, using):
         missing = [i for i in ids if (model, i) not in known]
         if missing:
             known.update({(model, pk): obj for pk, obj in model._base_manager.using(using).in_bulk(missing).items()})
+        for pk in ids:  # deleted since, never versioned: named as such rather than looked up again
+            known.setdefault((model, pk), gone(model, pk))
     for obj in objects:
         for f in type(obj)._meta.concrete_fields:
             key = (f.related_model, getattr(obj, f.attname)) if f.many_to_one else None
