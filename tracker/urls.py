@@ -5,7 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .explore import citations, cite, claims, feeds, kept, releases, versions, views
+from .explore import citations, cite, claims_csv, feeds, kept, releases, versions, views
 from .explore import indexes as index_pages
 from .explore.maps import deployment_map, deployment_map_json
 from .explore.network import network, network_json
@@ -47,7 +47,7 @@ urlpatterns = [
     path("requests.csv", views.request_csv, name="request-csv"),
     path("requests-by-record.csv", views.request_record_csv, name="request-record-csv"),
     path("citations.csv", citations.citation_csv, name="citation-csv"),
-    path("claims.csv", claims.claims_csv, name="claims-csv"),
+    path("claims.csv", claims_csv.claims_csv, name="claims-csv"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/v/<int:number>/", versions.version_page, {"kind": "request"}, name="request-version"),
     path("requests/<int:pk>/v/<int:number>/cite.<str:fmt>", cite.cite_file, {"kind": "request"}, name="request-cite"),

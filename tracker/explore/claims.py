@@ -14,7 +14,6 @@ from tracker.dates import iso_partial
 from tracker.models import ArmsRequest, Citation, Claim, ClaimField, RequestItem
 from tracker.models.claims import disputed_requests, preferred_value
 
-from .filters import RequestFilter
 from .reports.streaming import CHUNK, chunks, csv_download, csv_lines, detail_url, in_report_transaction
 
 CLAIM_COLUMNS = [
@@ -162,10 +161,3 @@ def claim_report(filename, queryset, base_url, filterset=None):
             yield from claim_rows(chunk, base_url, queryset.db)
 
     return csv_download(filename, CLAIM_COLUMNS, in_report_transaction(csv_lines(rows()), queryset.db))
-
-
-def claims_csv(request):
-    """/claims.csv: the claims (and the preferred values they dispute) of the requests /requests/ lists."""
-    from .views import csv_response  # views imports this module for the record page
-
-    return csv_response(request, "claims", RequestFilter, ArmsRequest.objects.published(), claim_report)
