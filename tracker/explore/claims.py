@@ -10,6 +10,8 @@ the lists' FilterSet reads ArmsRequest.objects.published(), and so does the page
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from tracker.dates import iso_partial
 from tracker.models import ArmsRequest, Citation, Claim, ClaimField, RequestItem
 from tracker.models.claims import disputed_requests, preferred_value
@@ -54,7 +56,9 @@ class Dispute:
 def disputes(record):
     """{"status": Dispute, "date": Dispute} for the record's disputed fields; each disputed item gets
     `item.disputes` {"quantity_requested": Dispute, …}. One query (its claims, with their sources) on top
-    of the page's prefetched items and citations."""
+    of the page's prefetched items and citations; none for a record with_disputed() found undisputed."""
+    if not getattr(record, "disputed", True):  # with_disputed() said so in the record's own query
+        return {}
     claims = list(Claim.objects.filter(request=record).select_related("citation__source"))
     citations = list(record.citations.all())
     items = {item.pk: item for item in record.items.all()}
@@ -78,6 +82,12 @@ def disputes(record):
     for item_id, item in items.items():
         item.disputes = by_item.get(item_id, {})
     return found
+
+
+def with_disputed(queryset):
+    """The records, each knowing whether it has a claim (one EXISTS in their query): an undisputed record's page
+    then reads no claims at all."""
+    return queryset.annotate(disputed=Exists(Claim.objects.filter(request=OuterRef("pk"))))
 
 
 def page_context(record):

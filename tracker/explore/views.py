@@ -187,7 +187,8 @@ def request_record_csv(request):
 
 
 def request_detail(request, pk):
-    arms_request = get_object_or_404(with_kept_copies(ArmsRequest.objects.published().for_detail()), pk=pk)
+    requests = claims.with_disputed(ArmsRequest.objects.published().for_detail())  # reads claims only if any
+    arms_request = get_object_or_404(with_kept_copies(requests), pk=pk)
     return render(
         request,
         "tracker/request_detail.html",
