@@ -251,12 +251,14 @@
     names.addTo(map);
     const byCount = (a, b) => b.options.n - a.options.n;
     const area = (b) => (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
-    const fits = (element, box) => {
+    const fits = (element, b) => {
       const country = nameWidth.get(element);
       if (!country) return true; // a count or a place: shown if nothing above it is in the way
+      const edge = box.getBoundingClientRect(); // a name the map's edge would cut waits for a move
+      const inside = b.left >= edge.left && b.right <= edge.right && b.top >= edge.top && b.bottom <= edge.bottom;
       const west = map.latLngToContainerPoint(country.getSouthWest()).x;
       const east = map.latLngToContainerPoint(country.getNorthEast()).x;
-      return box.width <= 1.3 * Math.abs(east - west);
+      return inside && b.width <= 1.3 * Math.abs(east - west);
     };
     const declutter = () => {
       const counts = badges.getLayers().sort(byCount).map((b) => b.getElement()?.firstChild);
