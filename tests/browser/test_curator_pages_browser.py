@@ -59,6 +59,12 @@ def test_curator_pages_fit_and_read_at_both_sizes_in_both_schemes(site, browser,
     assert not problems, "\n".join(problems)
 
 
+# A CSS colour as the browser computes it (rgb(…)).
+RGB = (
+    "(c) => { const e = document.createElement('i'); e.style.color = c; document.body.append(e); "
+    "const v = getComputedStyle(e).color; e.remove(); return v; }"
+)
+
 # How many characters of an input's text show in its box, measured in its own font.
 SHOWN = """(input) => {
   const style = getComputedStyle(input);
@@ -79,6 +85,12 @@ def fits_at_1366(page, path, where):
         scroll, client = box.evaluate("(e) => [e.scrollWidth, e.clientWidth]")
         if scroll > client:
             found.append(f"{where}: {box.evaluate('(e) => e.className')} is {scroll} px in a {client} px box")
+    if path == "/admin/tracker/armsrequest/":  # the uncited draft's "none", on screen and in the admin's red
+        none = page.locator("#result_list td.field-citations_shown .uncited")
+        box, colour = none.bounding_box(), none.evaluate("(e) => getComputedStyle(e).color")
+        red = page.evaluate("getComputedStyle(document.body).getPropertyValue('--error-fg').trim()")
+        if box["x"] + box["width"] > page.viewport_size["width"] or colour != page.evaluate(RGB, red):
+            found.append(f"{where}: the uncited 'none' at x={box['x']:.0f}, in {colour}, not the error red {red}")
     if path.endswith("/change/") and "armsrequest" in path:
         longest = max(page.locator("#items-group td.field-description input").all(), key=lambda i: len(i.input_value()))
         shown = longest.evaluate(SHOWN)
