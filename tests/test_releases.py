@@ -14,6 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from frictionless import validate
 
 from tracker.models import ArmsRequest, Job, Release
+from tracker.releases import files
 from tracker.releases.storage import local_root
 
 from .conftest import finish_jobs
@@ -158,3 +159,22 @@ def test_pages_api_and_who_may_make_one(make_request, make_deployment, viewer_cl
     assert files["requests.jsonl"]["sha256"] == release.file("requests.jsonl")["sha256"]
     assert files["requests.jsonl"]["url"] == f"http://testserver/releases/{release.tag}/requests.jsonl"
     assert viewer_client.get(f"/api/releases/{release.tag}/").json()["number"] == 1
+
+
+def test_a_release_that_fails_midway_leaves_nothing_to_see(make_request, client, monkeypatch, release_folder):
+    make_request(published=True)
+
+    def broken(base_url):
+        raise OSError("disk full")
+
+    monkeypatch.setitem(files.DATA_FILES, "deployments.jsonl", broken)  # the last data file: the others are written
+    with pytest.raises(CommandError, match="failed"):
+        call_command("make_release", stdout=io.StringIO())
+    failed = Release.objects.get()
+    assert failed.status == "failed" and failed.number is None
+    assert not (release_folder / failed.tag).exists() and list((release_folder / ".partial").iterdir()) == []
+    assert failed.tag not in client.get("/releases/").content.decode()
+    assert client.get(f"/releases/{failed.tag}/requests.csv").status_code == 404
+    monkeypatch.undo()
+    release = make_release()
+    assert release.number == 1 and release.tag != failed.tag and release.added == 1
