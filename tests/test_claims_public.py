@@ -70,7 +70,9 @@ def test_the_page_reads_claims_in_one_query_however_many_and_none_if_none(client
 
 def test_disputed_filters_the_list_the_api_and_the_csv(client, disputed):
     request, item, plain = disputed
-    assert [r.pk for r in client.get("/requests/?disputed=1").context["page"]] == [request.pk]
+    listed = client.get("/requests/?disputed=1")
+    assert [r.pk for r in listed.context["page"]] == [request.pk]
+    assert 'name="disputed" value="1" checked' in listed.content.decode()  # the filter form says it is on
     assert [r["id"] for r in client.get("/api/requests/?disputed=1").json()["results"]] == [request.pk]
     assert {r["request_id"] for r in rows_of(client.get("/requests.csv?disputed=1"))} == {str(request.pk)}
     assert len(client.get("/requests/").context["page"]) == 2
