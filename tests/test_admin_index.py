@@ -54,3 +54,12 @@ def test_a_viewer_gets_no_ways_in_that_write(viewer_client):
     assert "Arms requests" in rows
     assert "New from article" not in rows and "Import a file" not in rows
     assert viewer_client.get("/admin/tracker/importrun/upload/").status_code == 403
+
+
+def test_every_page_s_sidebar_has_the_index_s_order(editor_client):
+    html = editor_client.get("/admin/tracker/deployment/").content.decode()
+    sidebar = html[html.index('id="nav-sidebar"') :]
+    captions = re.findall(r"<caption>(.*?)</caption>", sidebar)
+    assert captions[0] == "Daily work" and captions[-1] == "Accounts, logins and jobs"
+    assert sidebar.index("Import a file") < sidebar.index("Deployments") < sidebar.index("Countries")
+    assert 'aria-current="page">Deployments</a>' in sidebar  # the page's own table is marked, as Django does

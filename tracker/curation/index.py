@@ -66,5 +66,6 @@ def ways_in(user):
 
 
 @register.simple_tag(takes_context=True)
-def curation_sections(context):
-    return sections(context.get("app_list") or [], context["request"].user)
+def curation_sections(context, app_list):
+    """The index's app_list, or the sidebar's available_apps, in sections."""
+    return sections(app_list or [], context["request"].user)
