@@ -1,5 +1,6 @@
-"""The admin's index puts a curator's daily work first, with its ways in (New from article, Import a file), reference
-tables next, accounts, login throttling and jobs last; every table a user may see is still on it."""
+"""The admin's index (and sidebar) puts a curator's daily work first, with its ways in (New from article, Import a
+file), reference tables next, accounts, login throttling and jobs last; every table a user may see is still on it.
+And the deployments list says where in one column (so it fits 1366 px)."""
 
 import re
 
@@ -63,3 +64,13 @@ def test_every_page_s_sidebar_has_the_index_s_order(editor_client):
     assert captions[0] == "Daily work" and captions[-1] == "Accounts, logins and jobs"
     assert sidebar.index("Import a file") < sidebar.index("Deployments") < sidebar.index("Countries")
     assert 'aria-current="page">Deployments</a>' in sidebar  # the page's own table is marked, as Django does
+
+
+def test_the_deployments_list_says_where_in_one_column(editor_client, make_deployment, countries):
+    # One column for region, location and host country, so the list's last column (citations) fits 1366 px.
+    make_deployment(location="Tartus", host_country=countries["BY"], description="radars")
+    make_deployment(description="ships")  # the fixture's region, Caribbean
+    html = editor_client.get("/admin/tracker/deployment/").content.decode()
+    cells = re.findall(r'<td class="field-where">([^<]*)</td>', html)
+    assert sorted(cells) == ["Caribbean", "Tartus (Belarus)"]
+    assert "column-region" not in html and "column-host_country" not in html
