@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import opened_state, revisions
@@ -114,14 +115,29 @@ def test_the_admin_edits_claims_on_the_citation_and_explains_refusals(editor_cli
     assert {"armsrequest", "citation", "claim"} <= held
 
 
-def test_a_deployment_citation_has_no_claims_and_viewers_cannot_write(
-    editor_client, viewer_client, make_deployment, cited
-):
+def test_a_deployment_citation_has_no_claims_and_viewers_cannot_write(editor_client, viewer, make_deployment, cited):
+    request, item, citation = cited
+    page = editor_client.get(reverse("admin:tracker_citation_change", args=[citation.pk])).content.decode()
     deployment = make_deployment()
     change = reverse("admin:tracker_citation_change", args=[deployment.citations.get().pk])
-    assert "Where this source differs" not in editor_client.get(change).content.decode()
-    request, item, citation = cited
+    assert (
+        "Where this source differs" in page
+        and "Where this source differs" not in editor_client.get(change).content.decode()
+    )
+    # A new citation of a deployment with a claim row: refused with a message, not a database error.
+    add = {"source": deployment.citations.get().source_id, "deployment": deployment.pk, "credibility": "3"}
+    add |= {
+        "claims-TOTAL_FORMS": "1",
+        "claims-INITIAL_FORMS": "0",
+        "claims-0-field": "status",
+        "claims-0-status": "agreed",
+    }
+    response = editor_client.post(reverse("admin:tracker_citation_add"), add)
+    assert response.status_code == 200 and "cite a request" in response.content.decode()
+    assert not Claim.objects.exists()
     change = reverse("admin:tracker_citation_change", args=[citation.pk])
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
     row = {"field": "status", "status": "agreed"}
     assert viewer_client.post(change, claims_form(citation, row)).status_code == 403
     assert not Claim.objects.exists()

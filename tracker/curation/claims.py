@@ -32,6 +32,9 @@ class ClaimFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE"):
                 continue
+            if self.instance.request_id is None:  # a new citation of a deployment: the database would refuse it
+                form.add_error(None, "Claims dispute a request's status, date or quantities: cite a request.")
+                continue
             key = (data.get("field"), data.get("item") and data["item"].pk)
             if key in seen:
                 form.add_error("field", "This citation already has a claim on this field (and item).")
