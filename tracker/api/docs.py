@@ -29,6 +29,7 @@ def index(request):
                 "deployments": link("api-deployment-list"),
                 "countries": link("api-country-list"),
                 "systems": link("api-system-list"),
+                "claims": link("api-claim-list"),  # where sources disagree (issue 25)
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
             }
