@@ -54,6 +54,46 @@ def test_the_database_refuses_claims_that_do_not_hold_together(cited, make_reque
     # Moving a claim to another request's item is refused too (the UPDATE trigger).
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(field="quantity_requested").update(item=other.items.get())
+    # So is moving a claimed item or citation to another request: its claims would dispute another's figures.
+    with pytest.raises(IntegrityError, match="claim_item_of_cited_request"), transaction.atomic():
+        RequestItem.objects.filter(pk=item.pk).update(request=other)
+    with pytest.raises(IntegrityError, match="claim_item_of_cited_request"), transaction.atomic():
+        Citation.objects.filter(pk=citation.pk).update(request=other)
+    Citation.objects.filter(pk=other.citations.get().pk).update(request=request)  # no claims: it may move
+
+
+def test_the_admin_says_why_a_claimed_item_or_citation_stays(editor_client, cited, make_request):
+    request, item, citation = cited
+    other = make_request(requester="CU")
+    Claim.objects.create(request=request, citation=citation, field="quantity_requested", item=item, low=5, high=5)
+    change = reverse("admin:tracker_requestitem_change", args=[item.pk])
+    data = {
+        "request": other.pk,
+        "equipment_type": item.equipment_type_id,
+        "description": item.description,
+        "help_kind": item.help_kind,
+        "deliveries-TOTAL_FORMS": "0",
+        "deliveries-INITIAL_FORMS": "0",
+        "opened_state": opened_state(editor_client, change),
+    }
+    response = editor_client.post(change, data)
+    assert response.status_code == 200 and "delete their claims first" in response.content.decode()
+    change = reverse("admin:tracker_citation_change", args=[citation.pk])
+    data = claims_form(citation, opened_state=opened_state(editor_client, change), request=other.pk)
+    data |= {"claims-TOTAL_FORMS": "1", "claims-INITIAL_FORMS": "1", "claims-0-id": Claim.objects.get().pk}
+    data |= {
+        "claims-0-field": "quantity_requested",
+        "claims-0-item": item.pk,
+        "claims-0-low": "5",
+        "claims-0-high": "5",
+    }
+    data["claims-0-citation"] = citation.pk
+    response = editor_client.post(change, data)
+    assert response.status_code == 200 and "delete them before moving it" in response.content.decode()
+    assert (
+        RequestItem.objects.get(pk=item.pk).request == request
+        and Citation.objects.get(pk=citation.pk).request == request
+    )
 
 
 def claims_form(citation, *rows, **extra):

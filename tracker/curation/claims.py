@@ -27,6 +27,9 @@ class ClaimFormSet(forms.BaseInlineFormSet):
         """Two rows of one submission on the same field (and item): the database would refuse the second,
         so say it here, where the form can show it."""
         super().clean()
+        moved = Claim.objects.filter(citation=self.instance.pk).exclude(request=self.instance.request_id)
+        if self.instance.pk is not None and moved.exists():  # the trigger would refuse the citation's save
+            raise forms.ValidationError("This citation has claims about its request: delete them before moving it.")
         seen = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)

@@ -2,7 +2,9 @@
 
 The table is watched for the data version (models/freshness.py), and a claim's item must be one of its
 citation's request's items, and its request theirs: that spans tables, so a trigger checks it (named
-claim_item_of_cited_request in the error). Frozen SQL: change it only in a migration that makes it again.
+claim_item_of_cited_request in the error), as does one refusing to move a claimed citation or item to another
+request. Frozen SQL: change it only in a migration that makes it again. SQLite caveat (as migration 0007's): a
+later migration that makes Django rebuild tracker_claim, tracker_citation or tracker_requestitem drops these.
 """
 
 import django.db.models.deletion
@@ -20,8 +22,17 @@ SQLITE_CHECK = (
     "IS NOT NEW.request_id) "
     f"BEGIN SELECT RAISE(ABORT, '{CHECK}: {MESSAGE}'); END"
 )
+KEEPS = "A citation or an item with claims stays with its request: delete its claims first."
+# A claimed citation or item moved to another request would leave its claims on the first: refused too.
+MOVES = {"tracker_citation": "citation_id", "tracker_requestitem": "item_id"}
 TRIGGERS = {
     "sqlite": [
+        *(
+            f"CREATE TRIGGER {CHECK}_{table}_moves BEFORE UPDATE OF request_id ON {table} "
+            f"WHEN NEW.request_id IS NOT OLD.request_id AND EXISTS (SELECT 1 FROM tracker_claim WHERE {key} = NEW.id) "
+            f"BEGIN SELECT RAISE(ABORT, '{CHECK}: {KEEPS}'); END"
+            for table, key in MOVES.items()
+        ),
         f"CREATE TRIGGER {CHECK}_insert BEFORE INSERT ON tracker_claim {SQLITE_CHECK}",
         f"CREATE TRIGGER {CHECK}_update BEFORE UPDATE OF request_id, citation_id, item_id ON tracker_claim "
         f"{SQLITE_CHECK}",
@@ -39,6 +50,21 @@ BEGIN
 END $$""",
         f"CREATE TRIGGER {CHECK} BEFORE INSERT OR UPDATE OF request_id, citation_id, item_id ON tracker_claim "
         f"FOR EACH ROW EXECUTE FUNCTION {CHECK}()",
+        *(
+            f"""CREATE FUNCTION {CHECK}_{table}_moves() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.request_id IS DISTINCT FROM OLD.request_id AND EXISTS (SELECT 1 FROM tracker_claim WHERE {key} = NEW.id) THEN
+        RAISE EXCEPTION '{CHECK}: {KEEPS}' USING ERRCODE = 'check_violation', CONSTRAINT = '{CHECK}';
+    END IF;
+    RETURN NEW;
+END $$"""
+            for table, key in MOVES.items()
+        ),
+        *(
+            f"CREATE TRIGGER {CHECK}_moves BEFORE UPDATE OF request_id ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {CHECK}_{table}_moves()"
+            for table in MOVES
+        ),
         "CREATE TRIGGER tracker_claim_data_version AFTER INSERT OR UPDATE OR DELETE ON tracker_claim "
         "FOR EACH STATEMENT EXECUTE FUNCTION tracker_bump_data_version()",
         "CREATE TRIGGER tracker_claim_data_version_truncate AFTER TRUNCATE ON tracker_claim "
@@ -53,9 +79,14 @@ def create_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
-    # The table goes with its triggers; PostgreSQL's function stays unless dropped.
+    # The claims table goes with its triggers; PostgreSQL's functions and the triggers on citations and items stay.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {CHECK}() CASCADE", params=None)
+        for table in MOVES:
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {CHECK}_{table}_moves() CASCADE", params=None)
+    else:
+        for table in MOVES:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {CHECK}_{table}_moves", params=None)
 
 
 def sync_roles(apps, schema_editor):

@@ -1,5 +1,6 @@
 """Arms requests and their items: who asked whom for what, when, and how it ended."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -238,3 +239,17 @@ class RequestItem(models.Model):
 
     def __str__(self):
         return self.description
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        item = super().from_db(db, field_names, values)
+        item._loaded_request_id = item.__dict__.get("request_id")  # what clean() compares a move with
+        return item
+
+    def clean(self):
+        # Its claims (models/claims.py) are about this request: moved, they would dispute another's figures.
+        moved = self.pk is not None and getattr(self, "_loaded_request_id", self.request_id) != self.request_id
+        if moved and self.claims.exists():
+            raise ValidationError(
+                {"request": "Sources dispute this item's quantities here: delete their claims first."}
+            )
