@@ -42,6 +42,8 @@ UNWATCHED = {
     "tracker_job": "background jobs are admin-only",
     "tracker_stagedfile": "files waiting for a job are admin-only",
     "tracker_reading": "readings are admin-only",
+    "tracker_release": "a release never changes once written; /api/releases/ answers without the data version's ETags",
+    "tracker_releasespan": "written with its release, in the same job; read only beside it",
     "tracker_dataversion": "the version itself",
     **dict.fromkeys(
         [
