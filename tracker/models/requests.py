@@ -90,15 +90,17 @@ class ArmsRequestQuerySet(PublishableQuerySet):
             )
             end = period_end(start, precision or DatePrecision.DAY)
             same_pair &= Q(date__isnull=True) | (Q(date__lte=end) & ends_after_start)
-        found = same_pair
+        # A UNION of ids, each part through an index of its own (requester and date; an item's system; a
+        # citation's source): an OR of these in one WHERE scanned every request (0.3 s at 200k).
+        found = ArmsRequest.objects.filter(same_pair).order_by().values("pk")
         if systems:
-            asked = RequestItem.objects.filter(request=models.OuterRef("pk"), system__in=systems)
-            found |= Q(models.Exists(asked), requester=requester)
+            asked = RequestItem.objects.filter(system__in=systems, request__requester=requester)
+            found = found.union(asked.order_by().values("request"))
         sources = [*sources, *([source] if source is not None and source.pk else [])]
         if sources:
-            cited = Citation.objects.filter(request=models.OuterRef("pk"), source__in=sources)
-            found |= Q(models.Exists(cited))
-        return self.filter(found)
+            cited = Citation.objects.filter(source__in=sources, request__isnull=False)
+            found = found.union(cited.order_by().values("request"))
+        return self.filter(pk__in=found)
 
     def matching(self, text):
         """The ?q= search: every word of text, as a prefix, in the request's search document (models/search.py).
