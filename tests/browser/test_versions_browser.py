@@ -50,9 +50,10 @@ def test_a_cited_version_link_shows_the_state_it_cited(page, site, shoot):
     page.select_option("#id_citations-0-credibility", "3")
     page.check("#id_published")
     page.click("input[name=_save]")
-    if page.locator("#id_save_anyway").count():  # Cuba asked Russia before: held as a possible duplicate
-        page.check("#id_save_anyway")
-        page.click("input[name=_save]")
+    # It cites the demo's article (Newsmax): held as a possible duplicate, then saved anyway. check() waits for
+    # the box; count() right after the click raced the page's reload.
+    page.locator("#id_save_anyway").check()
+    page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     request = ArmsRequest.objects.get(summary="Cuba asks Russia for air-defence radars")
     cited = f"{site.url}/requests/{request.pk}/v/1/"
