@@ -23,6 +23,7 @@ from .history import HistoryForm
 from .publishing import PublishableForm
 
 SHOWN = 10
+MAX_ROWS = 2000  # the most rows an inline formset accepts (Django's absolute_max); more is refused anyway
 
 
 class SaveAnywayField(forms.BooleanField):
@@ -39,7 +40,7 @@ def submitted_keys(data, prefix, field):
     if total is None or not str(total).isdigit() or len(str(total)) > 6:
         return None
     found = set()
-    for i in range(int(total)):
+    for i in range(min(int(total), MAX_ROWS)):
         value = data.get(f"{prefix}-{i}-{field}")
         if data.get(f"{prefix}-{i}-DELETE") or not str(value or "").isdigit():
             continue
