@@ -113,6 +113,8 @@ def test_the_claims_csv_and_api_have_a_row_per_source_value(client, disputed):
         (False, "60", 60, "about 60", "About sixty"),
     ]
     assert client.get("/api/claims/?requester=CU").json()["results"] == []
+    streamed = b"".join(client.get("/api/claims.jsonl").streaming_content).decode()
+    assert [json.loads(line) for line in streamed.splitlines()] == api["results"]  # the same rows, one a line
 
 
 def test_drafts_claims_are_never_exported(client, disputed, make_request):

@@ -2,22 +2,23 @@
 
 Filtered as /api/requests/ (the same FilterSet and cursors), a page holds the claims of up to 50 disputed
 requests: per disputed field, the record's preferred value once per source behind it (preferred: true),
-then each differing claim. Published requests only.
+then each differing claim. Published requests only. /api/claims.jsonl (or ?format=jsonl) streams them all,
+a chunk of requests at a time, one object a line.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 
 from tracker.explore import views as pages
 from tracker.explore.claims import CLAIM_COLUMNS, claim_rows
 from tracker.explore.filters import RequestFilter
+from tracker.explore.reports.streaming import CHUNK, chunks
 from tracker.models import ArmsRequest, ClaimField, Credibility, Reliability
 from tracker.models.claims import disputed_requests
 
-from . import parameters
+from . import bulk, parameters
 from .serializers import page_of
-from .views import PROBLEM, FilterBackend, ReadView, base_url, documented, page_response, refuse
+from .views import PROBLEM, FilterBackend, ReadView, base_url, documented, page_response, refuse, wants_lines
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -67,13 +68,13 @@ def claim_json(row):
     "Where sources disagree: each source's value of each disputed field of the published requests filtered as "
     "/requests/",
     page_of(ClaimSerializer),
-    [*parameters.REQUESTS[:-1]],  # a list of pages only: no JSON Lines
+    parameters.REQUESTS,
     errors={400: PROBLEM},
+    lines=ClaimSerializer,
 )
 class ClaimList(ReadView):
     filter_backends = [FilterBackend]
     filterset_class = RequestFilter
-    renderer_classes = [JSONRenderer]
 
     def get_queryset(self):
         fields = ("id", "date", "status", "requester__name", "supplier__name")
@@ -81,9 +82,22 @@ class ClaimList(ReadView):
 
     def read(self, request, *args, **kwargs):
         rows = self.filter_queryset(self.get_queryset()).filter(disputed_requests())
+        if wants_lines(request):
+            return self.lines(request, rows)
         errors = []
         page = pages.paginate(request, self.filterset, rows, errors)
         if errors:
             refuse(errors)
         found = claim_rows([row.pk for row in page], base_url(request), rows.db)
         return page_response(request, page, [claim_json(row) for row in found])
+
+    def lines(self, request, rows):
+        rows, url = rows.using(rows.db), base_url(request)  # the reader chosen now, not when the response streams
+
+        def body():
+            for ids in chunks(rows.values_list("pk", flat=True).iterator(chunk_size=CHUNK)):
+                text = "".join(bulk.line(claim_json(row)) for row in claim_rows(ids, url, rows.db))
+                if text:
+                    yield text.encode()
+
+        return bulk.download(request, "claims", self.filterset, body, rows.db, self.validators)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("systems/<slug:slug>/", views.SystemDetail.as_view(), name="api-system-detail"),
     path("sources/<int:pk>/", views.SourceDetail.as_view(), name="api-source-detail"),
     path("claims/", claims.ClaimList.as_view(), name="api-claim-list"),
+    path("claims.jsonl", claims.ClaimList.as_view(), LINES, name="api-claim-lines"),
     path("releases/", releases.ReleaseList.as_view(), name="api-release-list"),
     path("releases/<str:tag>/", releases.ReleaseDetail.as_view(), name="api-release-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
