@@ -39,7 +39,7 @@ def by_item():
         "/matrix/network.json?type=uav",
         f"/systems/{largest}/",
         f"/requests/summary/?system={largest}",  # SystemTally
-        *(f"/requests/summary/?type={slug}" for slug in slugs),  # counted live: no tally has a type and a period
+        *(f"/requests/summary/?type={slug}" for slug in slugs),  # TypePeriodTally
     ]
 
 

@@ -49,7 +49,7 @@ PAGE_QUERIES = {
     "/deployments/": 5,
     "/requests/summary/": 1,  # the timeline from the summary tables; the count is its sum
     "/requests/summary/?system=su-30mk2": 2,  # the system, then its timeline from SystemTally
-    "/requests/summary/?type=uav": 2,  # the type, then one GROUP BY: no tally has a type and a period
+    "/requests/summary/?type=uav": 2,  # the type, then its timeline from TypePeriodTally
     # Filters the summary tables cannot answer: one GROUP BY, the undated included, and the first matches.
     "/requests/summary/?country=VE&type=uav&q=drones&date_from=2020&reliability=C": 4,
     "/deployments/summary/?country=RU": 2,

@@ -21,7 +21,7 @@ from tracker.dates import DatePrecision
 from tracker.explore import aggregates, summaries, tallies, timelines
 from tracker.explore.filters import RequestFilter
 from tracker.intake.engine import run_import
-from tracker.migrations import _item_tallies
+from tracker.migrations import _item_tallies, _type_periods
 from tracker.migrations._tallies import WATCHED, sqlite_bodies
 from tracker.models import (
     ArmsRequest,
@@ -83,7 +83,7 @@ def live_tallies():
         system[(system_id, *dates[request_id])] += 1
     deployments = Deployment.objects.published().values_list("country", "host_country", "system")
     return {
-        **live_item_tallies(requests),
+        **live_item_tallies(requests, dates),
         RequestTally: pair,
         CountryTally: sides,
         PeriodTally: period,
@@ -410,10 +410,12 @@ def test_the_triggers_exist(after_a_load):
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
             expected = {f"{table}_tally_{event.split()[0].lower()}" for table, event in sqlite_bodies()}
             expected |= {_item_tallies.sqlite_name(table, event) for table, event in _item_tallies.sqlite_bodies()}
+            expected |= {_type_periods.sqlite_name(table, event) for table, event in _type_periods.sqlite_bodies()}
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%tally%' AND tgenabled = 'O'")
             expected = {f"{t}_tally_{e}" for t in WATCHED for e in ("insert", "update", "delete", "truncate")}
             expected |= {name for _, name in _item_tallies.pg_trigger_names()}
+            expected |= {name for _, name in _type_periods.pg_trigger_names()}
         assert {name for (name,) in cursor.fetchall()} == expected
 
 

@@ -20,7 +20,7 @@ from tracker.models import (
     RequestTally,
     SystemTally,
 )
-from tracker.models.tallies import SIDES, SystemPairTally, TypeCountryTally, TypePairTally
+from tracker.models.tallies import SIDES, SystemPairTally, TypeCountryTally, TypePairTally, TypePeriodTally
 
 from . import aggregates
 from .timelines import period_counts
@@ -29,7 +29,7 @@ COUNTRY_PARAMS = ("country", "requester", "supplier")
 PAIR_FILTERS = {*COUNTRY_PARAMS, "status"}
 ITEM_PARAMS = ("type", "system")  # one of them, with one value: a request for two would count twice
 PERIOD_FILTERS = {*COUNTRY_PARAMS, "precision"}
-SYSTEM_PERIOD_FILTERS = {"system", "precision"}  # SystemTally's keys: one system's timeline, no country
+ITEM_PERIOD_FILTERS = {"precision"}  # with one type or one system: TypePeriodTally's and SystemTally's keys
 
 
 def given(filterset):
@@ -109,13 +109,17 @@ def periods(rows):
 
 
 def period_rows(filterset):
-    """The PeriodTally rows (SystemTally's for one system) that answer the filters, or None. One side at a
-    time: a request between two countries asked for would count twice."""
+    """The PeriodTally rows (TypePeriodTally's or SystemTally's for one type or system) that answer the filters,
+    or None. One side at a time: a request between two countries asked for would count twice."""
     data, names = filterset.form.cleaned_data, given(filterset)
-    if "system" in names:  # one system, as on its own page; two could count a request twice
-        if not names <= SYSTEM_PERIOD_FILTERS or len(data["system"]) > 1:
+    items = names & set(ITEM_PARAMS)
+    if items:  # one type or one system, no country: two could count a request twice
+        if len(items) > 1 or not names - items <= ITEM_PERIOD_FILTERS or any(len(data[name]) > 1 for name in items):
             return None
-        rows = SystemTally.objects.filter(system=data["system"][0].pk)
+        if "type" in items:
+            rows = TypePeriodTally.objects.filter(equipment_type=data["type"][0].pk)
+        else:
+            rows = SystemTally.objects.filter(system=data["system"][0].pk)
         return rows.filter(date_precision__in=data["precision"]) if data.get("precision") else rows
     sides = [name for name in COUNTRY_PARAMS if data.get(name)]
     if not names <= PERIOD_FILTERS or len(sides) > 1:

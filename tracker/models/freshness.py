@@ -53,6 +53,7 @@ UNWATCHED = {
             "tracker_systemtally",
             "tracker_deploymenttally",
             "tracker_typepairtally",
+            "tracker_typeperiodtally",
             "tracker_typecountrytally",
             "tracker_systempairtally",
         ],

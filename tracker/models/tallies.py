@@ -169,17 +169,35 @@ class SystemPairTally(Tally):
         ]
 
 
+class TypePeriodTally(Tally):
+    """Published, cited requests per equipment type named in their items (once per request and type) and period:
+    one type's timeline (SystemTally's twin)."""
+
+    equipment_type = models.BigIntegerField()
+    year = models.IntegerField()
+    month = models.IntegerField()
+    date_precision = models.CharField(max_length=5)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment_type", "year", "month", "date_precision"], name="type_period_tally_key"
+            )
+        ]
+
+
 TALLIES = [RequestTally, CountryTally, PeriodTally, SystemTally, DeploymentTally]
 ITEM_TALLIES = [TypePairTally, TypeCountryTally, SystemPairTally]  # migration 0023, triggers of their own
+TYPE_PERIOD_TALLIES = [TypePeriodTally]  # migration 0030, triggers of their own
 
 
 def rebuild_tallies(using="default"):
     """Count every tally again from the records, in the caller's transaction."""
-    from tracker.migrations import _item_tallies, _tallies  # the SQL the migrations froze
+    from tracker.migrations import _item_tallies, _tallies, _type_periods  # the SQL the migrations froze
 
     vendor = connections[using].vendor
     with connections[using].cursor() as cursor:
-        for sql in [*_tallies.rebuild(vendor), *_item_tallies.rebuild(vendor)]:
+        for sql in [*_tallies.rebuild(vendor), *_item_tallies.rebuild(vendor), *_type_periods.rebuild(vendor)]:
             cursor.execute(sql)
 
 
@@ -193,17 +211,17 @@ def counted_at_the_end(using="default"):
     (CountryTally: 18 MB for 4,000 rows at 1,000,000 requests) and doubling the load's time. There the triggers
     are disabled, not dropped: ALTER TABLE's lock lets readers read while other writers wait for the commit.
     """
-    from tracker.migrations import _item_tallies
+    from tracker.migrations import _item_tallies, _type_periods
     from tracker.migrations._tallies import EVENTS, TALLIES, WATCHED, sqlite_drop, sqlite_triggers
 
     connection = connections[using]
     assert connection.in_atomic_block, "only inside a transaction: the triggers must never be off outside it"
     if connection.vendor == "sqlite":
-        off = [*sqlite_drop(), *_item_tallies.sqlite_drop()]
-        on = [*sqlite_triggers(), *_item_tallies.sqlite_triggers()]
+        off = [*sqlite_drop(), *_item_tallies.sqlite_drop(), *_type_periods.sqlite_drop()]
+        on = [*sqlite_triggers(), *_item_tallies.sqlite_triggers(), *_type_periods.sqlite_triggers()]
     else:
         names = [(table, f"{table}_tally_{event.lower()}") for table in WATCHED for event in [*EVENTS, "TRUNCATE"]]
-        names += _item_tallies.pg_trigger_names()
+        names += [*_item_tallies.pg_trigger_names(), *_type_periods.pg_trigger_names()]
         # ALTER TABLE refuses a table with foreign key checks pending: they run first (Django defers them all).
         checked, deferred = "SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"
         off = [checked, *(f"ALTER TABLE {table} DISABLE TRIGGER {name}" for table, name in names), deferred]
@@ -218,4 +236,4 @@ def counted_at_the_end(using="default"):
     rebuild_tallies(using)
     if connection.vendor == "postgresql":  # statistics for the first pages, before autovacuum comes round
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join([*TALLIES, *_item_tallies.TALLIES])}")
+            cursor.execute(f"ANALYZE {', '.join([*TALLIES, *_item_tallies.TALLIES, *_type_periods.TALLIES])}")
