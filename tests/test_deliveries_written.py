@@ -284,8 +284,8 @@ def test_revert_restores_the_deliveries_the_public_saw(client, editor_client, es
     revert = reverse("admin:tracker_armsrequest_revision", args=[estimated_request.pk, version.pk])
     assert editor_client.post(revert, form_data(editor_client.get(revert))).status_code == 302
     assert deliveries_of(estimated_request) == [(1998, 20, True), (1999, 40, False), (2000, None, False)]
-    # The page the public saw, but for its "Last changed": a revert is a change, and says so.
-    changed = re.compile(r"<div><dt>Last changed</dt>.*?</div>")
+    # The page the public saw, but for its "Last changed" and version (and citation): a revert is a change.
+    changed = re.compile(r"<div><dt>(Last changed|Version)</dt>.*?</div>|<section class=\"cite\".*?</section>", re.S)
     assert changed.sub("", client.get(public).content.decode()) == changed.sub("", seen)
 
 

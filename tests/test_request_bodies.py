@@ -14,7 +14,16 @@ from django.urls import URLPattern, URLResolver
 from tracker import urls as site_urls
 from tracker.middleware import MAX_BODY, MAX_UPLOAD_BODY
 
-SAMPLE = {"pk": "1", "code": "VE", "slug": "su-30mk2", "sha256": "0" * 64}
+SAMPLE = {
+    "pk": "1",
+    "code": "VE",
+    "slug": "su-30mk2",
+    "sha256": "0" * 64,
+    "number": "1",
+    "fmt": "bib",
+    "tag": "2026-12-06",
+    "name": "requests.csv",
+}
 UPLOAD = "/admin/tracker/importrun/upload/"
 
 

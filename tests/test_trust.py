@@ -133,8 +133,8 @@ def test_revert_restores_items_and_citations_as_the_public_saw_them(client, edit
     form = editor_client.get(revert)
     assert editor_client.post(revert, form_data(form) | {"change_reason": "vandalism"}).status_code == 302
 
-    # The same page, but for its "Last changed": a revert is a change, and says so.
-    changed = re.compile(r"<div><dt>Last changed</dt>.*?</div>")
+    # The same page, but for its "Last changed" and version (and so its citation): a revert is a change.
+    changed = re.compile(r"<div><dt>(Last changed|Version)</dt>.*?</div>|<section class=\"cite\".*?</section>", re.S)
     assert changed.sub("", client.get(public).content.decode()) == changed.sub("", seen_before)
     assert list(request_record.items.values_list("quantity_requested", flat=True)) == [None]
     assert Citation.objects.get(request=request_record).credibility == 2
