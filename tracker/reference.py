@@ -198,7 +198,9 @@ def sync_roles(apps):
         codename__in=["view_importrun", "view_job", "view_capture", "view_linkcheck", "view_release"],
     )
     # Releases (issue 25): editors make one (add_release); nobody changes or deletes one, its files are for good.
-    ask_capture = Permission.objects.filter(content_type__app_label="tracker", codename__in=["add_capture", "add_release"])
+    ask_capture = Permission.objects.filter(
+        content_type__app_label="tracker", codename__in=["add_capture", "add_release"]
+    )
     # Readings of articles (the review page): both read them; editors start and decide them, nobody deletes one.
     read_readings = Permission.objects.filter(content_type__app_label="tracker", codename="view_reading")
     decide = Permission.objects.filter(

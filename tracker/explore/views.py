@@ -196,8 +196,8 @@ def request_detail(request, pk):
             "r": arms_request,
             "copies_public": settings.EVIDENCE_PUBLIC,
             **versions.current(request, "request", arms_request),
-            **releases.of("request", arms_request),  # the releases it is in
             **claims.page_context(arms_request),  # "sources differ" beside disputed fields
+            **releases.of("request", arms_request),  # the releases it is in
         },
     )
 
