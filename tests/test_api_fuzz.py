@@ -80,6 +80,7 @@ def real(path):
         "sources": Source.objects.cited_publicly().first().pk,
     }
     path = path.replace("{code}", "VE").replace("{slug}", System.objects.in_public_use().first().slug)
+    path = path.replace("{number}", "1")  # every published record has a version 1
     return path.replace("{id}", str(ids.get(path.split("/")[2], 1)))
 
 

@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "tracker.models.SourceKind",
         "RequestStatusEnum": "tracker.models.RequestStatus",
         "DeploymentStatusEnum": "tracker.models.DeploymentStatus",
+        "ReliabilityEnum": "tracker.models.Reliability",  # a source's grade, in records and in claims
     },
 }
 # Any origin may read the API (GET, HEAD, OPTIONS); nothing else of the site is shared.

@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from tracker.models import Release
 
+from .views import FormatNamed
+
 
 class ReleaseFileSerializer(serializers.Serializer):
     name = serializers.CharField()
@@ -45,7 +47,7 @@ class ReleaseSerializer(serializers.Serializer):
         return ReleaseFileSerializer(release.manifest, many=True, context=context).data
 
 
-class ReleaseList(GenericAPIView):
+class ReleaseList(FormatNamed, GenericAPIView):
     renderer_classes = [JSONRenderer]
     serializer_class = ReleaseSerializer
     pagination_class = None
@@ -60,7 +62,7 @@ class ReleaseList(GenericAPIView):
         return Response({"results": self.get_serializer(releases, many=True).data})
 
 
-class ReleaseDetail(GenericAPIView):
+class ReleaseDetail(FormatNamed, GenericAPIView):
     renderer_classes = [JSONRenderer]
     serializer_class = ReleaseSerializer
 

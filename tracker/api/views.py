@@ -107,7 +107,17 @@ def refuse(errors):
     raise ValidationError(named)
 
 
-class ReadView(GenericAPIView):
+class FormatNamed:
+    def perform_content_negotiation(self, request, force=False):
+        # DRF answers an unknown ?format= with a bare 404; it is a bad parameter like any other.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(dict.fromkeys(renderer.format for renderer in self.get_renderers()))
+            refuse([("format", f"{request.GET.get('format', '')[:20]!r} is not a format here: use {formats}.")])
+
+
+class ReadView(FormatNamed, GenericAPIView):
     """Every API read: a 304 from the data version before any other query, then read(); validators from
     the answer's own bytes (tracker/api/freshness.py) and caching headers on 200s."""
 
@@ -127,14 +137,6 @@ class ReadView(GenericAPIView):
 
     def read(self, request, *args, **kwargs):
         raise NotImplementedError
-
-    def perform_content_negotiation(self, request, force=False):
-        # DRF answers an unknown ?format= with a bare 404; it is a bad parameter like any other.
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404:
-            formats = ", ".join(dict.fromkeys(renderer.format for renderer in self.get_renderers()))
-            refuse([("format", f"{request.GET.get('format', '')[:20]!r} is not a format here: use {formats}.")])
 
 
 # ----------------------------------------------------------------- records

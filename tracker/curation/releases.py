@@ -10,13 +10,15 @@ from django.views.decorators.http import require_POST
 from tracker.models import Release
 from tracker.releases.build import Refused, start
 
+from .changelists import RangeCheckedLookups
+
 
 def may_make_release(user):
     return user.has_perm("tracker.add_release")
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(RangeCheckedLookups, admin.ModelAdmin):
     list_display = [
         "tag",
         "number",
