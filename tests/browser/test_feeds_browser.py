@@ -23,7 +23,9 @@ def feed_of(page, link):
 
 
 def listed_ids(page, table):
-    hrefs = page.locator(f"table.{table} tbody td.what a").evaluate_all("links => links.map(a => a.href)")
+    # The record's own link: a row also links its systems (/systems/<slug>/).
+    links = page.locator(f"table.{table} tbody td.what a[href^='/{table}/']")
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
     return sorted({href.rstrip("/").rsplit("/", 1)[1] for href in hrefs})
 
 
