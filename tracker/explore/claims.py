@@ -59,9 +59,14 @@ def disputes(record):
     of the page's prefetched items and citations; none for a record with_disputed() found undisputed."""
     if not getattr(record, "disputed", True):  # with_disputed() said so in the record's own query
         return {}
-    claims = list(Claim.objects.filter(request=record).select_related("citation__source"))
-    citations = list(record.citations.all())
-    items = {item.pk: item for item in record.items.all()}
+    claims = Claim.objects.filter(request=record).select_related("citation__source")
+    return shaped(record, list(claims), list(record.citations.all()), list(record.items.all()))
+
+
+def shaped(record, claims, citations, items):
+    """disputes() from plain rows, no query: the live page's, or a version's as its revision kept them
+    (explore/versions.py). Each claim's citation and its source must be set; each item gets `disputes`."""
+    items = {item.pk: item for item in items}
     found, by_item = {}, defaultdict(dict)
     keyed = defaultdict(list)
     for claim in claims:

@@ -1,5 +1,6 @@
 """Version pages: /requests/<id>/v/<n>/ and /deployments/<id>/v/<n>/, a record as the public saw it in its n-th
-published state (tracker/models/record_versions.py), with a banner naming the current version and what changed.
+published state (tracker/models/record_versions.py), with a banner naming the current version and what changed,
+and "sources differ" where the version's own claims put it, shaped as the record page's (explore/claims.py).
 
 A version's state never changes; the banner does when a newer version is published or the record is withdrawn,
 so the ETag is made of what the page depends on (the version, the latest one, whether the record is public)
@@ -18,7 +19,7 @@ from tracker.models import ArmsRequest, Deployment
 from tracker.models.deliveries import deliveries_text
 from tracker.models.record_versions import published_versions, published_versions_of, state_at
 
-from . import cite
+from . import cite, claims
 
 KINDS = {
     "request": (ArmsRequest, "tracker/request_version.html", "r"),
@@ -112,6 +113,8 @@ def version_page(request, pk, number, kind):
             "latest_url": version_url(kind, pk, latest.number),
             "changes": [] if newest is state else changes(state, newest),
             "cite": cite.for_record(request, kind, state.record, version),
+            # "sources differ" as the live page shapes it, from the revision's own claims: no query
+            "disputes": claims.shaped(state.record, state.claims, state.citations, state.items),
         }
         response = render(request, template, context)
     response["ETag"] = etag

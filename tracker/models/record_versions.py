@@ -3,7 +3,7 @@
 The n-th version of a request or deployment is the n-th reversion Version of it, in revision order, whose
 serialized state says published: true. A draft state gets no number, so no address can name one; an
 unpublished record keeps the versions it had. A version's state is read back from its revision alone (the
-record with the items, deliveries and citations it follows), and the rows it names (countries, systems,
+record with the items, deliveries, citations and claims it follows), and the rows it names (countries, systems,
 sources) as they stood at that revision, so a version shows the same thing forever.
 """
 
@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from reversion.models import Version
 
+from .claims import Claim
 from .deliveries import Delivery
 from .deployments import Deployment
 from .requests import ArmsRequest, RequestItem
@@ -42,6 +43,7 @@ class VersionState:
     record: object
     items: list = field(default_factory=list)
     citations: list = field(default_factory=list)
+    claims: list = field(default_factory=list)  # where its sources differed then (explore/claims.py shapes them)
 
 
 def versions_of(model, pk, using="default"):
@@ -97,7 +99,22 @@ def state_at(model, pk, version, using="default"):
         prefetched(record, "items", RequestItem, items)
     prefetched(record, "citations", Citation, citations)
     name_rows([record, *items, *citations], version.revision_id, using)
-    return VersionState(version, record, items, citations)
+    claims = claims_of(record, objects, items, citations) if model is ArmsRequest else []  # a request's only
+    return VersionState(version, record, items, citations, claims)
+
+
+def claims_of(record, objects, items, citations):
+    """The revision's claims on record, each reading the revision's own citation and item: no query. A claim
+    follows its citation (models/versioned.py), so a revision holds them together; one that does not is left out."""
+    by_citation, by_item = {c.pk: c for c in citations}, {i.pk: i for i in items}
+    found = []
+    for claim in (o for o in objects if type(o) is Claim and o.request_id == record.pk):
+        if claim.citation_id not in by_citation or (claim.item_id is not None and claim.item_id not in by_item):
+            continue
+        claim.request, claim.citation = record, by_citation[claim.citation_id]
+        claim.item = by_item.get(claim.item_id)
+        found.append(claim)
+    return found
 
 
 def prefetched(obj, name, model, rows):
