@@ -9,7 +9,8 @@ SQLite caveat, as for 0017: a migration that rebuilds a watched table drops thes
 again there. Frozen SQL: change it only with a migration that drops and recreates the triggers.
 """
 
-from ._tallies import EVENTS, REQUEST, add, cited, flips, lookup, period, signed, take, updated
+from ._tallies import REQUEST, add, cited, flips, lookup, period, signed, take, updated
+from ._trigger_sets import TriggerSet
 
 WATCHED = ["tracker_armsrequest", "tracker_citation", "tracker_requestitem"]
 TALLIES = ["tracker_typeperiodtally"]
@@ -64,48 +65,6 @@ def pg_statements(event):
         "tracker_citation": [add(grain(vendor, types_of(vendor, cited_requests)), vendor, signs)],
         "tracker_requestitem": [add(grain(vendor, item_types), vendor, signs)],
     }
-
-
-def pg_function(table):
-    """As _tallies.pg_function: without sequential scans but for a TRUNCATE's recount."""
-    branches = []
-    for event in EVENTS:
-        body = ";\n        ".join(pg_statements(event)[table])
-        branches.append(f"IF TG_OP = '{event}' THEN\n        {body};")
-    rebuilt = ";\n        ".join(rebuild("postgresql"))
-    return (
-        f"CREATE OR REPLACE FUNCTION tracker_typeperiod_{table}() RETURNS trigger LANGUAGE plpgsql "
-        "SET enable_seqscan = off AS $$\nDECLARE\n    gone record;\nBEGIN\n    "
-        + "\n    ELS".join(branches)
-        + "\n    ELSE  -- TRUNCATE: count again from what is left\n"
-        + f"        PERFORM set_config('enable_seqscan', 'on', true);\n        {rebuilt};\n    END IF;\n"
-        + "    RETURN NULL;\nEND $$"
-    )
-
-
-def pg_trigger_names():
-    return [(table, f"{table}_typeperiodtally_{event.lower()}") for table in WATCHED for event in [*EVENTS, "TRUNCATE"]]
-
-
-def postgresql_create():
-    for table in WATCHED:
-        yield pg_function(table)
-        for event, transition in EVENTS.items():
-            yield (
-                f"CREATE TRIGGER {table}_typeperiodtally_{event.lower()} AFTER {event} ON {table} {transition} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_typeperiod_{table}()"
-            )
-        yield (
-            f"CREATE TRIGGER {table}_typeperiodtally_truncate AFTER TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_typeperiod_{table}()"
-        )
-
-
-def postgresql_drop():
-    for table, name in pg_trigger_names():
-        yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
-    for table in WATCHED:
-        yield f"DROP FUNCTION IF EXISTS tracker_typeperiod_{table}()"
 
 
 # ---------------------------------------------------------------------- SQLite
@@ -172,28 +131,14 @@ def sqlite_bodies():
     }
 
 
-def sqlite_name(table, event):
-    return f"{table}_typeperiodtally_{event.split()[0].lower()}"
-
-
-def sqlite_triggers(only=None):
-    """CREATE TRIGGER statements, for every watched table or only the one named (after a table rebuild)."""
-    for (table, event), (when, statements) in sqlite_bodies().items():
-        if only in (None, table):
-            condition = f" WHEN {when}" if when else ""
-            body = "; ".join(statements)
-            yield f"CREATE TRIGGER IF NOT EXISTS {sqlite_name(table, event)} AFTER {event} ON {table}{condition} BEGIN {body}; END"
-
-
-def sqlite_drop():
-    for table, event in sqlite_bodies():
-        yield f"DROP TRIGGER IF EXISTS {sqlite_name(table, event)}"
-
-
-def statements(vendor, create):
-    if vendor == "postgresql":
-        analyze = f"ANALYZE {', '.join(TALLIES)}"
-        return [*postgresql_create(), *rebuild(vendor), analyze] if create else list(postgresql_drop())
-    if vendor == "sqlite":
-        return [*sqlite_triggers(), *rebuild(vendor)] if create else list(sqlite_drop())
-    raise NotImplementedError(f"The tallies support PostgreSQL and SQLite, not {vendor}.")
+TRIGGERS = TriggerSet(
+    function="typeperiod",
+    name="typeperiodtally",
+    watched=WATCHED,
+    tallies=TALLIES,
+    pg_statements=pg_statements,
+    rebuild=rebuild,
+    sqlite_bodies=sqlite_bodies,
+)
+pg_trigger_names, sqlite_name = TRIGGERS.pg_trigger_names, TRIGGERS.sqlite_name
+sqlite_triggers, sqlite_drop, statements = TRIGGERS.sqlite_triggers, TRIGGERS.sqlite_drop, TRIGGERS.statements
