@@ -22,8 +22,8 @@ from tracker.models.record_versions import published_versions, published_version
 from . import cite, claims
 
 KINDS = {
-    "request": (ArmsRequest, "tracker/request_version.html", "r"),
-    "deployment": (Deployment, "tracker/deployment_version.html", "d"),
+    "request": (ArmsRequest, "tracker/request_detail.html", "r"),
+    "deployment": (Deployment, "tracker/deployment_detail.html", "d"),
 }
 MAX_AGE = 300  # seconds a cache may keep a version page before asking again (its banner may change)
 # What the pages show, and so what the banner may say changed: named, so a field added for curators never shows.
