@@ -147,19 +147,23 @@ def problem(text, names):
     return message
 
 
-class CountryListField(forms.Field):
-    """Repeated query parameters, each a country's code or name, or a list of them; cleans to Countries."""
+class RepeatedWordsField(forms.Field):
+    """A query parameter given once or repeated, each value words typed by a person: a list of the non-blank ones."""
 
     widget = forms.SelectMultiple
-
-    def __init__(self, *, names=public_country_names, **kwargs):
-        self.names = names
-        super().__init__(**kwargs)
 
     def to_python(self, value):
         if not value:
             return []
         return [value] if isinstance(value, str) else [v for v in value if v and v.strip()]
+
+
+class CountryListField(RepeatedWordsField):
+    """Repeated query parameters, each a country's code or name, or a list of them; cleans to Countries."""
+
+    def __init__(self, *, names=public_country_names, **kwargs):
+        self.names = names
+        super().__init__(**kwargs)
 
     def clean(self, value):
         values = super().clean(value)

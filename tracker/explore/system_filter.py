@@ -21,7 +21,7 @@ from tracker.models import System
 from tracker.models.equipment import variant_key
 from tracker.models.names import key_words, starts_words
 
-from .country_filter import kept_per_version, shown
+from .country_filter import RepeatedWordsField, kept_per_version, shown
 
 SEPARATORS = re.compile(r"\s*[,;]\s*")
 MOST_SYSTEMS = 200  # systems one piece of text may name: more says "type more"
@@ -143,19 +143,12 @@ def describe(text, systems):
     return f"{text}: {len(systems)} systems ({names}{more})"
 
 
-class SystemListField(forms.Field):
+class SystemListField(RepeatedWordsField):
     """Repeated query parameters, each a designation, a slug, manufacturer words, or a list of them."""
-
-    widget = forms.SelectMultiple
 
     def __init__(self, *, catalogue=public_systems, **kwargs):
         self.catalogue = catalogue
         super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value:
-            return []
-        return [value] if isinstance(value, str) else [v for v in value if v and v.strip()]
 
     def clean(self, value):
         values = super().clean(value)

@@ -17,8 +17,6 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import storages
 
-CHUNK = 1024 * 1024
-
 
 def release_storage():
     return storages["releases"]
@@ -86,14 +84,6 @@ def discard(folder):
 
 def open_file(tag, name):
     return release_storage().open(f"{tag}/{name}", "rb")
-
-
-def sha256_of(file):
-    digest, size = hashlib.sha256(), 0
-    while chunk := file.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
 
 
 class HashedFile:

@@ -1,6 +1,8 @@
 """A release's files, hashed again and compared with its manifest: what `manage.py verify_release` reports."""
 
-from .storage import open_file, sha256_of
+from tracker.evidence.storage import sha256_of
+
+from .storage import open_file
 
 
 def problems(release):
